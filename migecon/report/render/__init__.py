@@ -1,0 +1,1 @@
+"""Renderers: each turns a :class:`~migecon.report.tables.TableModel` into one format."""
