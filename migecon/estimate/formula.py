@@ -2,10 +2,13 @@
 
 ``y ~ x1 + L(x2, 1) + D(x3) + [endog ~ instr]`` is parsed into a dependent
 variable, exogenous terms, and (for IV) endogenous regressors and excluded
-instruments. ``L(x, k)`` and ``D(x)``/``D(x, k)`` are computed on the panel's
-calendar (the lag of 2001 is 2000), then the rest of the formula is handed to
-formulaic, so ``np.log(x)``, ``C(region)`` and interactions ``x:z`` work.
-Term names of lags read ``L1.x`` and of differences ``D1.x``, as in Stata.
+instruments. ``L(x, k)``, ``F(x, k)`` and ``D(x)``/``D(x, k)`` are computed on
+the panel's calendar (the lag of 2001 is 2000, so gaps stay gaps) and may be
+nested (``D(L(n, 1))``); the rest of the formula is handed to formulaic, so
+``np.log(x)``, ``C(region)`` and interactions ``x:z`` / ``x*z`` work.
+Term names read as in Stata: ``L1.x`` (lag), ``F1.x`` (lead), ``D.x`` (first
+difference) and ``S2.x`` for ``D(x, 2)`` = x(t) - x(t-2) (Stata's seasonal
+difference; Stata's ``D2.x`` is the second difference, which is ``D(D(x))``).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from migecon.errors import SpecificationError
+from migecon.errors import DataError, SpecificationError
 from migecon.panel.transform import lag as panel_lag
 
 __all__ = ["ParsedFormula", "design", "parse_formula"]
@@ -77,8 +80,9 @@ def _safe(name: str) -> str:
 def expand_operators(text: str, data: pd.DataFrame) -> tuple[str, pd.DataFrame, dict[str, str]]:
     """Replace ``L(x,k)``, ``D(x,k)``, ``F(x,k)`` by computed columns.
 
-    Returns the rewritten formula text, the data with the new columns, and a
-    map from the safe column names to display names (``L1.x``).
+    Operators may be nested (``D(L(x, 1))``): the innermost are expanded
+    first. Returns the rewritten formula text, the data with the new columns,
+    and a map from the safe column names to display names (``L1.x``).
     """
     data = data.copy()
     display: dict[str, str] = {}
@@ -90,35 +94,70 @@ def expand_operators(text: str, data: pd.DataFrame) -> tuple[str, pd.DataFrame, 
             raise SpecificationError(
                 f"{match.group(0)} refers to {var!r}, which is not in the panel; "
                 f"available: {', '.join(map(str, data.columns))}")
+        shown = display.get(var, var)
         if op == "L":
-            values, label = panel_lag(data[var], k), f"L{k}.{var}"
+            values, label = panel_lag(data[var], k), f"L{k}.{shown}"
         elif op == "F":
-            values, label = panel_lag(data[var], -k), f"F{k}.{var}"
+            values, label = panel_lag(data[var], -k), f"F{k}.{shown}"
         else:
-            values, label = data[var] - panel_lag(data[var], k), f"D{k}.{var}" if k != 1 \
-                else f"D.{var}"
+            values = data[var] - panel_lag(data[var], k)
+            label = f"D.{shown}" if k == 1 else f"S{k}.{shown}"
         safe = f"{op}{k}_{_safe(var)}"
         data[safe] = values
         display[safe] = label
         return safe
 
-    return _OP.sub(replace, text), data, display
+    # Each pass expands the innermost operators; nesting deeper than a few
+    # levels is not meaningful, the bound only guards against a bad pattern.
+    for _ in range(10):
+        new_text = _OP.sub(replace, text)
+        if new_text == text:
+            break
+        text = new_text
+    return text, data, display
 
 
-def design(formula: ParsedFormula, data: pd.DataFrame, *, constant: bool
+def design(formula: ParsedFormula, data: pd.DataFrame, *, constant: bool,
+           extra: tuple[str, ...] = ()
            ) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None,
                       dict[str, int]]:
     """Build y, X (and endogenous, instruments) on the rows where all are observed.
 
-    Returns ``(y, exog, endog, instruments, dropped)`` where ``dropped`` counts
-    the rows lost to missing values per variable (a row missing in several
-    variables is counted once, under the first in formula order).
+    Parameters
+    ----------
+    formula : ParsedFormula
+        The parsed model.
+    data : DataFrame
+        Panel data indexed ``(entity, time)``.
+    constant : bool
+        Keep the intercept the formula implies (``False`` removes it).
+    extra : tuple of str
+        Further columns that must be observed (e.g. a cluster variable).
+
+    Returns
+    -------
+    tuple
+        ``(y, exog, endog, instruments, dropped)`` where ``dropped`` counts
+        the rows lost to missing values per variable (a row missing in several
+        variables is counted once, under the first in formula order).
+
+    Raises
+    ------
+    SpecificationError
+        Unknown variables, or no complete observation.
+    DataError
+        A variable that is missing in every row, or a text (string) variable
+        used as a number.
     """
-    from formulaic import model_matrix
 
     pieces = [formula.dependent, formula.exog, formula.endog, formula.instruments]
     expanded = []
     work = data
+    # The index levels (country, year) can be used in formulas: C(year) for
+    # year dummies, year for a trend.
+    for level, name in enumerate(data.index.names):
+        if name is not None and name not in data.columns:
+            work = work.assign(**{str(name): data.index.get_level_values(level)})
     display: dict[str, str] = {}
     for piece in pieces:
         text, work, disp = expand_operators(piece, work)
@@ -126,19 +165,23 @@ def design(formula: ParsedFormula, data: pd.DataFrame, *, constant: bool
         display.update(disp)
     dep, exog, endog, instr = expanded
     _check_names(" + ".join(p for p in expanded if p), work)
-
-    if dep not in work.columns:
+    missing_extra = [c for c in extra if c not in work.columns]
+    if missing_extra:
         raise SpecificationError(
-            f"dependent variable {formula.dependent!r} not in the panel; available: "
-            f"{', '.join(map(str, data.columns))}")
-    rhs = exog if constant else f"{exog} - 1" if exog != "1" else "1"
+            f"variable(s) {missing_extra} (asked for clustering) not in the panel; "
+            f"available: {', '.join(map(str, data.columns))}")
+
     if not constant and exog == "1":
         raise SpecificationError("model has no regressors")
-    used = [c for c in work.columns if re.search(rf"\b{re.escape(str(c))}\b",
-                                                 " ".join(expanded))]
+    rhs = exog if constant else f"{exog} - 1"
+    text_all = " ".join(expanded)
+    used = [c for c in work.columns if re.search(rf"(?<![\w.]){re.escape(str(c))}(?!\w)",
+                                                 text_all)]
+    _check_text_columns(used, work, text_all)
+    _check_all_missing(used, work, data, display)
     dropped: dict[str, int] = {}
     remaining = work.index
-    for col in used:
+    for col in [*used, *[c for c in extra if c not in used]]:
         missing = work.loc[remaining, col].isna()
         if missing.any():
             dropped[f"missing {display.get(col, col)}"] = int(missing.sum())
@@ -148,16 +191,74 @@ def design(formula: ParsedFormula, data: pd.DataFrame, *, constant: bool
         raise SpecificationError(
             "no complete observations: every row has a missing value in "
             f"{', '.join(display.get(c, c) for c in used)} ({dropped})")
-    y = frame[dep].astype(float)
-    X = _matrix(model_matrix(rhs, frame, na_action="raise"), display)
+    if dep in frame.columns:
+        y = frame[dep].astype(float)
+    else:  # an expression such as np.log(gdp)
+        lhs = _model_matrix(f"{dep} - 1", frame)
+        if lhs.shape[1] != 1:
+            raise SpecificationError(
+                f"the left-hand side {formula.dependent!r} must be one variable or one "
+                f"expression; it expands to {lhs.shape[1]} columns")
+        y = pd.Series(np.asarray(lhs, dtype=float)[:, 0], index=frame.index)
+    X = _matrix(_model_matrix(rhs, frame), display)
     if not constant:
-        X = X.drop(columns=[c for c in X.columns if c == "Intercept"], errors="ignore")
+        X = X.drop(columns=[c for c in X.columns if c == "const"], errors="ignore")
     endog_m = instr_m = None
     if endog:
-        endog_m = _matrix(model_matrix(f"{endog} - 1", frame, na_action="raise"), display)
-        instr_m = _matrix(model_matrix(f"{instr} - 1", frame, na_action="raise"), display)
+        endog_m = _matrix(_model_matrix(f"{endog} - 1", frame), display)
+        instr_m = _matrix(_model_matrix(f"{instr} - 1", frame), display)
     y.name = display.get(dep, formula.dependent)
     return y, X, endog_m, instr_m, dropped
+
+
+def _model_matrix(spec: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """formulaic's model matrix; terms that create missing values raise a DataError.
+
+    The inputs are complete at this point, so a missing value comes from the
+    transformation itself (the log of a negative number, 0/0).
+    """
+    from formulaic import model_matrix
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mm = model_matrix(spec, frame, na_action="ignore")
+    values = np.asarray(mm, dtype=float)
+    bad = np.isnan(values)
+    if bad.any():
+        cols = [str(c) for c, b in zip(mm.columns, bad.any(axis=0), strict=True) if b]
+        raise DataError(
+            f"term(s) {cols} are undefined in {int(bad.any(axis=1).sum())} row(s) (e.g. the "
+            "log of a zero or negative number); transform the variable in the panel first "
+            "(values set to missing are counted) or fix the data")
+    return mm
+
+
+def _check_text_columns(used: list[str], data: pd.DataFrame, text: str) -> None:
+    """Text columns are only allowed inside ``C(...)`` (explicit dummies)."""
+    for col in used:
+        series = data[col]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        if re.search(rf"\bC\(\s*{re.escape(str(col))}\b", text):
+            continue
+        example = series.dropna().iloc[0] if series.notna().any() else None
+        raise DataError(
+            f"variable {col!r} holds text (e.g. {example!r}), not numbers; write C({col}) "
+            f"in the formula to use it as categories (one dummy per value), or convert it "
+            f"to numbers first (e.g. pd.to_numeric)")
+
+
+def _check_all_missing(used: list[str], work: pd.DataFrame, data: pd.DataFrame,
+                       display: dict[str, str]) -> None:
+    for col in used:
+        if work[col].isna().all():
+            shown = display.get(col, col)
+            why = ""
+            if col not in data.columns:
+                why = (" (a lag, lead or difference: check that consecutive years exist, "
+                       "e.g. after period averaging use the period length as the lag)")
+            raise DataError(
+                f"variable {shown!r} is missing in all {len(work)} rows{why}; drop it from "
+                "the formula or fill it")
 
 
 def _matrix(mm: pd.DataFrame, display: dict[str, str]) -> pd.DataFrame:

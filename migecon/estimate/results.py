@@ -89,6 +89,9 @@ class CovarianceInfo:
         Degrees of freedom of the t distribution when ``dist == "t"``.
     kernel, bandwidth : str, float or None
         For HAC / Driscoll-Kraay covariances.
+    adjustment : str
+        The finite-sample factor applied, in words (e.g.
+        ``"G/(G-1)·(N-1)/(N-K) = 1.0204"``).
     """
 
     cov_type: str
@@ -100,6 +103,7 @@ class CovarianceInfo:
     df_resid: float | None = None
     kernel: str | None = None
     bandwidth: float | None = None
+    adjustment: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,22 @@ class Result:
         The data were simulated (outputs say so).
     truth : mapping of str to float
         True parameter values when the data are simulated.
+    model_name : str
+        Human-readable model name (``"FE (two-way)"``).
+    df_resid : float
+        Residual degrees of freedom ``N - K - absorbed effects`` (NaN if not
+        defined).
+    df_model : float
+        Number of slope coefficients (excluding the constant).
+    omitted : tuple of str
+        Regressors dropped for perfect collinearity (``drop_absorbed=True``).
+    resid : Series or None
+        Residuals of the estimated (transformed) equation, indexed like the
+        rows it used: ``(entity, time)`` for most estimators, entities for
+        ``"between"``. Not serialised.
+    fit_data : object or None
+        Internal: what :func:`migecon.wild_bootstrap` needs to redo the
+        estimation (design matrices, effects). Not serialised.
     """
 
     params: pd.Series
@@ -171,13 +191,21 @@ class Result:
     simulated: bool = False
     truth: Mapping[str, float] = field(default_factory=dict)
     model_name: str = ""
+    df_resid: float = float("nan")
+    df_model: float = float("nan")
+    omitted: tuple[str, ...] = ()
+    resid: pd.Series | None = field(default=None, repr=False, compare=False)
+    fit_data: Any = field(default=None, repr=False, compare=False)
 
     # ---------------------------------------------------------- inference
     @property
     def std_errors(self) -> pd.Series:
         """Standard errors (square roots of the covariance diagonal)."""
-        return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=self.params.index,
-                         name="std_error")
+        diag = np.diag(self.cov.to_numpy()).copy()
+        # A two-way clustered covariance (V1 + V2 - V12) can have a negative
+        # variance; its standard error is undefined (NaN), not an error.
+        diag[diag < 0] = np.nan
+        return pd.Series(np.sqrt(diag), index=self.params.index, name="std_error")
 
     @property
     def tstats(self) -> pd.Series:
@@ -266,6 +294,10 @@ class Result:
             "simulated": self.simulated,
             "truth": {k: float(v) for k, v in self.truth.items()},
             "model_name": self.model_name,
+            "df_resid": _num(self.df_resid),
+            "df_model": _num(self.df_model),
+            "omitted": list(self.omitted),
+            "sample": None if self.sample is None else _sample_list(self.sample),
         }
 
     def to_json(self, path: str | None = None) -> str:
@@ -278,7 +310,7 @@ class Result:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Result:
-        """Rebuild a Result written by :meth:`to_dict` (without the sample index)."""
+        """Rebuild a Result written by :meth:`to_dict` (residuals are not kept)."""
         if d.get("migecon_result") != 1:
             raise ValueError(
                 "not a migecon result: expected a dictionary written by Result.to_dict() "
@@ -304,7 +336,31 @@ class Result:
             dropped=dict(d.get("dropped", {})), absorbed=tuple(d.get("absorbed", ())),
             notes=tuple(d.get("notes", ())), simulated=bool(d.get("simulated", False)),
             truth=dict(d.get("truth", {})), model_name=d.get("model_name", ""),
+            df_resid=_float(d.get("df_resid")), df_model=_float(d.get("df_model")),
+            omitted=tuple(d.get("omitted", ())), sample=_sample_from(d.get("sample")),
         )
+
+
+def _sample_list(index: pd.Index) -> list[Any]:
+    out: list[Any] = []
+    for key in index:
+        if isinstance(key, tuple):
+            out.append([_plain(k) for k in key])
+        else:
+            out.append(_plain(key))
+    return out
+
+
+def _plain(x: Any) -> Any:
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def _sample_from(rows: Any) -> pd.Index | None:
+    if not rows:
+        return None
+    if isinstance(rows[0], list):
+        return pd.MultiIndex.from_tuples([tuple(r) for r in rows])
+    return pd.Index(rows)
 
 
 def _num(x: float | None) -> float | None:

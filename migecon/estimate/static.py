@@ -1,39 +1,110 @@
-"""Static panel estimators: pooled OLS, fixed effects, random effects, between, FD.
+"""Static panel estimators: pooled, fixed effects, random effects, between, FD, IV, Mundlak.
 
 :func:`fit` parses a panel formula, builds the design on the rows where every
-variable is observed (counting what it drops), checks identification (rank,
-regressors absorbed by the effects), hands estimation to linearmodels and
-returns a :class:`~migecon.estimate.results.Result`.
+variable is observed (counting what it drops: missing values per variable,
+singleton entities), transforms it as the estimator says (within, between,
+first differences, GLS quasi-demeaning), checks identification (regressors
+absorbed by the effects, perfect collinearity, instruments), estimates by OLS
+or 2SLS, computes the covariance with the requested convention
+(:mod:`migecon.estimate.covariance`) and returns a
+:class:`~migecon.estimate.results.Result`.
+
+Estimates are computed here with numpy rather than by calling linearmodels,
+because the Stata-compatible degrees-of-freedom rules, the Wallace-Hussain /
+Amemiya / Nerlove variance components and fixed-effects 2SLS are not
+available there; the test suite checks every estimator against a direct
+linearmodels call (and a dummy-variable OLS) where linearmodels has it.
 """
 
 from __future__ import annotations
 
-import warnings
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from migecon.errors import (
-    AbsorbedVariableError,
-    DroppedDataWarning,
-    RankDeficiencyError,
-    SpecificationError,
+from migecon.errors import DataError, SpecificationError
+from migecon.estimate.covariance import CovInputs, compute_covariance, parse_cov_options
+from migecon.estimate.design import (
+    PanelDesign,
+    build_design,
+    check_identification,
+    group_means,
+    project_out,
+    time_dummies,
+    warn_dropped,
+    within,
 )
-from migecon.estimate.covariance import linearmodels_cov_options
-from migecon.estimate.formula import design, parse_formula
-from migecon.estimate.results import CovarianceInfo, Result, TestResult
+from migecon.estimate.formula import parse_formula
+from migecon.estimate.iv import check_order, ec2sls_components, first_stage_f, sargan, two_sls
+from migecon.estimate.random_effects import RE_METHODS, variance_components
+from migecon.estimate.results import Result, TestResult
 
 if TYPE_CHECKING:
     from migecon.panel.core import Panel
 
-__all__ = ["ESTIMATORS", "fit"]
+__all__ = ["EFFECTS", "ESTIMATORS", "FitData", "fit"]
 
-Estimator = Literal["pooled", "fe", "re", "between", "fd"]
-Effects = Literal["entity", "time", "twoway", "none"]
-ESTIMATORS: tuple[str, ...] = get_args(Estimator)
-EFFECTS: tuple[str, ...] = get_args(Effects)
-RE_METHODS = ("swamy-arora",)
+ESTIMATORS: tuple[str, ...] = ("pooled", "fe", "re", "between", "fd", "iv", "mundlak")
+EFFECTS: tuple[str, ...] = ("entity", "time", "twoway", "none")
+#: Effects each estimator accepts. For pooled, RE, Mundlak and FD, "time" /
+#: "twoway" add year dummies as regressors (Stata's ``i.year``).
+_VALID_EFFECTS = {
+    "pooled": ("entity", "none", "time"),
+    "fe": ("entity", "time", "twoway"),
+    "re": ("entity", "twoway"),
+    "mundlak": ("entity", "twoway"),
+    "between": ("entity", "none"),
+    "fd": ("entity", "twoway"),
+}
+
+
+@dataclass
+class FitData:
+    """What a fitted model keeps for re-estimation (wild bootstrap)."""
+
+    estimator: str
+    effects: str
+    y: np.ndarray
+    X: np.ndarray
+    names: list[str]
+    entity: np.ndarray | None
+    time: np.ndarray | None
+    groups: dict[str, np.ndarray]
+    is_iv: bool
+    raw_y: np.ndarray | None = None
+    raw_X: np.ndarray | None = None
+    raw_entity: np.ndarray | None = None
+    raw_time: np.ndarray | None = None
+    raw_groups: dict[str, np.ndarray] = field(default_factory=dict)
+    has_const: bool = True
+
+
+@dataclass
+class _Stage:
+    """The transformed estimating equation."""
+
+    y: np.ndarray
+    X: np.ndarray
+    check: np.ndarray
+    names: list[str]
+    rows: pd.Index
+    entity: np.ndarray | None
+    time: np.ndarray | None
+    groups: dict[str, np.ndarray]
+    absorbed_by: str = ""
+    raw: np.ndarray | None = None
+    df_entity: int = 0
+    df_time: int = 0
+    Z: np.ndarray | None = None
+    z_check: np.ndarray | None = None
+    z_raw: np.ndarray | None = None
+    z_names: list[str] = field(default_factory=list)
+    stats: dict[str, float] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict)
+    theta: np.ndarray | None = None
 
 
 def fit(
@@ -46,6 +117,7 @@ def fit(
     small_sample: str = "none",
     re_method: str = "swamy-arora",
     drop_absorbed: bool = False,
+    drop_singletons: bool = True,
     **cov_options: Any,
 ) -> Result:
     """Estimate a static panel model.
@@ -53,29 +125,54 @@ def fit(
     Parameters
     ----------
     formula : str
-        ``"y ~ x1 + x2 + L(x3, 1) + D(x4)"``; ``L``/``D`` respect gaps.
+        ``"y ~ x1 + x2 + L(x3, 1) + D(x4)"``; ``L``/``D``/``F`` respect gaps
+        and nest (``D(L(n, 1))``); IV as ``"y ~ x1 + [endog ~ z1 + z2]"``.
     panel : Panel
         The data.
-    estimator : {"pooled", "fe", "re", "between", "fd"}
+    estimator : {"pooled", "fe", "re", "between", "fd", "iv", "mundlak"}
         Pooled OLS, fixed effects (within), random effects (GLS), between
-        (OLS on entity means), first differences.
-    effects : {"entity", "time", "twoway"}
-        Which fixed effects ``"fe"`` removes (ignored by other estimators).
+        (OLS on entity means), first differences, fixed-effects 2SLS, and the
+        correlated random effects of Mundlak (RE with the entity means of the
+        time-varying regressors). An IV formula with ``"pooled"``, ``"fd"`` or
+        ``"re"`` gives pooled 2SLS, FD-2SLS or EC2SLS.
+    effects : {"entity", "time", "twoway", "none"}
+        Effects removed by ``"fe"``/``"iv"``; for pooled, RE, Mundlak and FD,
+        ``"time"``/``"twoway"`` add year dummies.
     cov_type : {"unadjusted", "robust", "clustered", "driscoll-kraay"}
-        Covariance estimator. ``"clustered"`` clusters by entity unless
-        ``cluster_time=True`` is also given.
+        Covariance estimator; ``"clustered"`` clusters by entity unless
+        ``cluster=`` names ``"time"``, a variable, or a pair (two-way).
     small_sample : {"none", "stata"}
-        ``"stata"`` applies Stata's finite-sample factors (see docs/methods.md).
-    re_method : str
-        Variance-component estimator for ``"re"``.
+        ``"stata"`` applies Stata's finite-sample factors and t distributions
+        (``regress``, ``xtreg``, ``reghdfe``; see ``docs/methods.md``).
+    re_method : {"swamy-arora", "wallace-hussain", "amemiya", "nerlove"}
+        Variance-component estimator for ``"re"`` and ``"mundlak"``.
     drop_absorbed : bool
-        Drop regressors absorbed by the fixed effects instead of raising.
+        Drop regressors absorbed by the effects or perfectly collinear
+        (with a warning naming them) instead of raising.
+    drop_singletons : bool
+        Drop entities observed once before a within estimation (they carry no
+        information; counted in ``Result.dropped``). Stata's ``xtreg`` keeps
+        them, ``reghdfe`` drops them: it only changes N and G in small-sample
+        factors.
     **cov_options
-        Passed to the covariance estimator (``cluster_time``, ``bandwidth``, ...).
+        ``cluster``, ``cluster_entity``, ``cluster_time``, ``kernel``,
+        ``bandwidth`` (Driscoll-Kraay), ``cluster_df`` (``"each"`` or
+        ``"min"`` for two-way clustering).
 
     Returns
     -------
     Result
+
+    Raises
+    ------
+    SpecificationError
+        Unknown options, variables or a model that cannot be estimated.
+    AbsorbedVariableError, RankDeficiencyError
+        Regressors absorbed by the effects or perfectly collinear (the
+        message names them).
+    DataError
+        Text variables, all-missing variables, a constant outcome, too few
+        observations.
 
     Examples
     --------
@@ -83,157 +180,463 @@ def fit(
     >>> panel = mg.load_dataset("remittances_sim")
     >>> res = mg.fit("growth ~ remittances + investment", panel, estimator="fe",
     ...              effects="twoway", cov_type="clustered")
-    >>> res.cov_info.description
-    'clustered by country (120 clusters)'
+    >>> res.cov_info.cluster_by, res.stats["n_clusters"] == res.n_entities
+    ('country', True)
     """
     _check_option("estimator", estimator, ESTIMATORS)
     _check_option("effects", effects, EFFECTS)
     _check_option("re_method", re_method, RE_METHODS)
-    _check_option("small_sample", small_sample, ("none", "stata"))
     parsed = parse_formula(formula)
-    if parsed.is_iv:
+    is_iv = parsed.is_iv
+    if estimator == "iv" and not is_iv:
         raise SpecificationError(
-            "this formula has an IV part [endog ~ instruments]; panel IV arrives with "
-            "estimator='iv' (not yet available in this version)")
-    constant = estimator not in ("fd",)
-    y, X, _, _, dropped = design(parsed, panel.data, constant=constant)
-    if dropped:
-        warnings.warn(
-            f"{sum(dropped.values())} row(s) dropped for missing values ("
-            + ", ".join(f"{k}: {v}" for k, v in dropped.items()) + ")",
-            DroppedDataWarning, stacklevel=2)
-    entity_fx = estimator == "fe" and effects in ("entity", "twoway")
-    time_fx = estimator == "fe" and effects in ("time", "twoway")
-    X, absorbed = _check_identification(X, entity_fx, time_fx, drop_absorbed)
+            "estimator='iv' needs an IV part in the formula: "
+            "'y ~ exog + [endogenous ~ instruments]'")
+    base = "fe" if estimator == "iv" else estimator
+    if is_iv and base == "fe" and effects == "none":
+        base = "pooled"
+    if is_iv and base in ("between", "mundlak"):
+        raise SpecificationError(
+            f"instrumental variables are available with estimator 'iv' (FE2SLS), 'pooled', "
+            f"'fd' and 're' (EC2SLS); got estimator={estimator!r}")
+    valid = _VALID_EFFECTS[base] + (("none",) if is_iv and base == "pooled" else ())
+    if effects not in valid:
+        raise SpecificationError(
+            f"effects={effects!r} is not available with estimator={estimator!r}; use one of "
+            f"{', '.join(repr(v) for v in valid)}")
+    spec = parse_cov_options(cov_type, small_sample, entity_name=panel.entity_name,
+                             time_name=panel.time_name, **cov_options)
+    label = _entity_label(panel.entity_name)
+    time_label = "year" if panel.time_name in ("year", "time", "t") else panel.time_name
+    entity_fx = base == "fe" and effects in ("entity", "twoway")
+    time_fx = effects in ("time", "twoway")
+    d = build_design(parsed, panel, extra=spec.variables, entity_label=label,
+                     drop_singletons=drop_singletons and entity_fx)
+    warn_dropped(d.dropped)
+    d.groups["entity"] = np.asarray(d.index.get_level_values(0))
+    d.groups["time"] = np.asarray(d.index.get_level_values(1))
+    if base == "between" and spec.cov_type == "driscoll-kraay":
+        raise SpecificationError("Driscoll-Kraay errors need a time dimension; the between "
+                                 "estimator has one row per entity")
 
-    from linearmodels.panel import BetweenOLS, FirstDifferenceOLS, PanelOLS, PooledOLS
-    from linearmodels.panel import RandomEffects as LMRandomEffects
-
-    lm_cov, lm_opts, info = linearmodels_cov_options(
-        cov_type, small_sample=small_sample, n_obs=len(y), index=y.index,
-        entity_name=panel.entity_name, **cov_options)
-    if estimator == "pooled":
-        res = PooledOLS(y, X).fit(cov_type=lm_cov, **lm_opts)
-    elif estimator == "fe":
-        model = PanelOLS(y, X, entity_effects=entity_fx, time_effects=time_fx)
-        res = model.fit(cov_type=lm_cov, **lm_opts)
-    elif estimator == "re":
-        res = LMRandomEffects(y, X).fit(cov_type=lm_cov, **lm_opts)
-    elif estimator == "between":
-        res = BetweenOLS(y, X).fit(cov_type="robust" if cov_type == "robust" else
-                                   "unadjusted")
+    if base == "pooled":
+        stage = _pooled(d, time_fx, time_label)
+    elif base == "fe":
+        stage = _within(d, entity_fx, time_fx, label, time_label)
+    elif base == "between":
+        stage = _between(d, spec.clusters, label)
+    elif base == "fd":
+        stage = _first_difference(d, time_fx, label, time_label)
     else:
-        res = FirstDifferenceOLS(y, X).fit(cov_type=lm_cov, **lm_opts)
+        stage = _random_effects(d, time_fx, re_method, time_label, mundlak=base == "mundlak",
+                                drop=drop_absorbed)
+    return _estimate(stage, d, spec, panel, formula=formula, estimator=estimator, base=base,
+                     effects=effects, is_iv=is_iv, drop=drop_absorbed, label=label,
+                     time_label=time_label, re_method=re_method)
 
-    info = _finish_cov_info(info, res)
+
+# ------------------------------------------------------------------ stages
+def _full(d: PanelDesign) -> tuple[np.ndarray, list[str], np.ndarray | None, list[str]]:
+    """Regressors [exog, endog] and instruments [exog, excluded] of the design."""
+    X, names = d.X, list(d.names)
+    Z: np.ndarray | None = None
+    z_names: list[str] = []
+    if d.endog is not None and d.instruments is not None:
+        Z = np.column_stack([X, d.instruments])
+        z_names = names + d.instrument_names
+        X = np.column_stack([X, d.endog])
+        names = names + d.endog_names
+    return X, names, Z, z_names
+
+
+def _with_dummies(A: np.ndarray, names: list[str], time: np.ndarray, times: np.ndarray,
+                  has_const: bool, time_label: str) -> tuple[np.ndarray, list[str]]:
+    D = time_dummies(time, drop_first=has_const)
+    labels = np.unique(times)[1:] if has_const else np.unique(times)
+    return np.column_stack([A, D]), names + [f"{t}.{time_label}" for t in labels]
+
+
+def _pooled(d: PanelDesign, time_fx: bool, time_label: str) -> _Stage:
+    X, names, Z, z_names = _full(d)
+    if time_fx:
+        times = d.groups["time"]
+        X, names = _with_dummies(X, names, d.time, times, d.has_const, time_label)
+        if Z is not None:
+            Z, z_names = _with_dummies(Z, z_names, d.time, times, d.has_const, time_label)
+    return _Stage(y=d.y, X=X, check=X, names=names, rows=d.index, entity=d.entity, time=d.time,
+                  groups=d.groups, Z=Z, z_check=Z, z_names=z_names)
+
+
+def _within(d: PanelDesign, entity_fx: bool, time_fx: bool, label: str,
+            time_label: str) -> _Stage:
+    X, names, Z, z_names = _full(d)
+    const = d.has_const
+    keep = [j for j, n in enumerate(names) if n != "const"]
+    zkeep = [j for j, n in enumerate(z_names) if n != "const"]
+    parts = [d.y[:, None], X[:, keep]] + ([Z[:, zkeep]] if Z is not None else [])
+    stacked = np.column_stack(parts)
+    df_entity = df_time = 0
+    if entity_fx:
+        demeaned = within(stacked, d.entity)
+        df_entity = d.n_entities - (1 if const else 0)
+        if time_fx:
+            basis = within(time_dummies(d.time, drop_first=False), d.entity)
+            demeaned, df_time = project_out(basis, demeaned)
+    else:
+        demeaned = within(stacked, d.time)
+        df_time = d.n_periods - (1 if const else 0)
+    y_t = demeaned[:, 0]
+    if not np.any(np.abs(y_t) > 1e-12 * max(1.0, float(np.abs(d.y).max()))):
+        raise DataError(
+            f"the dependent variable {d.dependent!r} does not vary within "
+            f"{label if entity_fx else time_label}; the fixed-effects estimator has nothing "
+            "to explain")
+    k = len(keep)
+    check = demeaned[:, 1:1 + k]
+    z_check = demeaned[:, 1 + k:] if Z is not None else None
+    if const:
+        # Stata's and linearmodels' convention: add back the grand means so the
+        # constant is the mean fixed effect, ybar - xbar'b.
+        means = stacked.mean(axis=0)
+        final = demeaned + means
+        y_out = final[:, 0]
+        X_out = np.column_stack([np.ones(d.nobs), final[:, 1:1 + k]])
+        Z_out = (np.column_stack([np.ones(d.nobs), final[:, 1 + k:]]) if Z is not None
+                 else None)
+        # A ones column (not zeros) stands for the constant in the checks: the
+        # demeaned columns are orthogonal to it, so it creates no false collinearity.
+        check = np.column_stack([np.ones(d.nobs), check])
+        if Z is not None and z_check is not None:
+            z_check = np.column_stack([np.ones(d.nobs), z_check])
+        out_names = ["const"] + [names[j] for j in keep]
+        out_z = ["const"] + [z_names[j] for j in zkeep]
+    else:
+        y_out, X_out, Z_out = y_t, check, z_check
+        out_names, out_z = [names[j] for j in keep], [z_names[j] for j in zkeep]
+    raw_x = np.column_stack([np.ones(d.nobs), X[:, keep]]) if const else X[:, keep]
+    raw_z = None
+    if Z is not None:
+        raw_z = np.column_stack([np.ones(d.nobs), Z[:, zkeep]]) if const else Z[:, zkeep]
+    what = {(True, False): f"do not vary within {label}",
+            (False, True): f"do not vary within {time_label} (they are common to all "
+                           f"{label} units)",
+            (True, True): f"are absorbed by the {label} and {time_label} effects (they vary "
+                          f"only across {label} units or only over time)"}[(entity_fx, time_fx)]
+    return _Stage(y=y_out, X=X_out, check=check, names=out_names, rows=d.index,
+                  entity=d.entity, time=d.time, groups=d.groups, absorbed_by=what, raw=raw_x,
+                  df_entity=df_entity, df_time=df_time, Z=Z_out, z_check=z_check, z_raw=raw_z,
+                  z_names=out_z)
+
+
+def _between(d: PanelDesign, clusters: tuple[str, ...], label: str) -> _Stage:
+    yb = group_means(d.y, d.entity)[:, 0]
+    Xb = group_means(d.X, d.entity)
+    groups: dict[str, np.ndarray] = {}
+    first = np.unique(d.entity, return_index=True)[1]
+    for name, values in d.groups.items():
+        if name == "time":
+            continue
+        codes = pd.factorize(pd.Series(values))[0]
+        if name in clusters and np.any(group_means(codes.astype(float), d.entity)[:, 0]
+                                       != codes[first]):
+            raise SpecificationError(
+                f"cluster variable {name!r} varies within {label}; the between estimator "
+                f"has one row per {label}, so clusters must contain whole {label} units")
+        groups[name] = values[first]
+    rows = pd.Index(d.index.get_level_values(0)[first])
+    return _Stage(y=yb, X=Xb, check=Xb, names=list(d.names), rows=rows,
+                  entity=np.arange(yb.shape[0]), time=None, groups=groups)
+
+
+def _first_difference(d: PanelDesign, time_fx: bool, label: str, time_label: str) -> _Stage:
+    X, names, Z, z_names = _full(d)
+    ent = d.index.get_level_values(0)
+    tim = np.asarray(d.index.get_level_values(1)).astype(np.int64)
+    prev = d.index.get_indexer(pd.MultiIndex.from_arrays([ent, tim - 1]))
+    valid = prev >= 0
+    if not valid.any():
+        raise DataError(
+            f"no two consecutive years of the same {label} are complete, so there is no "
+            "first difference to estimate")
+    cur, before = np.flatnonzero(valid), prev[valid]
+
+    def diff(A: np.ndarray, names_: list[str]) -> np.ndarray:
+        out = A[cur] - A[before]
+        for j, n in enumerate(names_):
+            if n == "const":
+                out[:, j] = 1.0  # an intercept in differences is a trend in levels
+        return out
+
+    Xd = diff(X, names)
+    Zd = diff(Z, z_names) if Z is not None else None
+    rows = d.index[cur]
+    time_codes = pd.factorize(pd.Index(rows.get_level_values(1)), sort=True)[0]
+    times = np.asarray(rows.get_level_values(1))
+    if time_fx:
+        Xd, names = _with_dummies(Xd, names, time_codes, times, d.has_const, time_label)
+        if Zd is not None:
+            Zd, z_names = _with_dummies(Zd, z_names, time_codes, times, d.has_const,
+                                        time_label)
+    raw = np.column_stack([X[cur], np.ones((len(cur), Xd.shape[1] - X.shape[1]))])
+    z_raw = (np.column_stack([Z[cur], np.ones((len(cur), Zd.shape[1] - Z.shape[1]))])
+             if Z is not None and Zd is not None else None)
+    lost = int((~valid).sum())
+    return _Stage(y=d.y[cur] - d.y[before], X=Xd, check=Xd, names=names, rows=rows,
+                  entity=pd.factorize(pd.Index(rows.get_level_values(0)), sort=True)[0],
+                  time=time_codes, groups={k: v[cur] for k, v in d.groups.items()},
+                  absorbed_by=f"do not vary over time within {label}", raw=raw, Z=Zd,
+                  z_check=Zd, z_raw=z_raw, z_names=z_names,
+                  dropped={f"first year of a {label} or after a gap (no first difference)":
+                           lost})
+
+
+def _random_effects(d: PanelDesign, time_fx: bool, method: str, time_label: str, *,
+                    mundlak: bool, drop: bool) -> _Stage:
+    X, names, Z, z_names = _full(d)
+    if time_fx:
+        times = d.groups["time"]
+        X, names = _with_dummies(X, names, d.time, times, d.has_const, time_label)
+        if Z is not None:
+            Z, z_names = _with_dummies(Z, z_names, d.time, times, d.has_const, time_label)
+    X, names, _, _ = check_identification(X, names, drop=drop)
+    stats_: dict[str, float] = {}
+    if Z is not None:
+        const_col = names.index("const") if "const" in names else None
+        s2e, s2u = ec2sls_components(d.y, X, Z, d.entity, x_names=names, z_names=z_names,
+                                     const_col=const_col)
+        s2u = max(s2u, 0.0)
+        Ti = np.bincount(d.entity).astype(float)
+        theta = 1 - np.sqrt(s2e / (Ti[d.entity] * s2u + s2e))
+        Zw = within(Z, d.entity)
+        nonzero = np.sqrt((Zw**2).sum(axis=0)) > 1e-9 * np.maximum(
+            np.sqrt((Z**2).sum(axis=0)), 1e-300)
+        Zb = group_means(Z, d.entity)
+        # Instruments [QZ, PZ] (Baltagi 1981); means equal across entities
+        # (year dummies) duplicate the constant and are left out of PZ.
+        varies = [j for j in range(Zb.shape[1]) if z_names[j] == "const" or np.ptp(Zb[:, j]) > 0]
+        Z_out = np.column_stack([Zw[:, nonzero], Zb[d.entity][:, varies]])
+        z_names = [f"within({n})" for n, ok in zip(z_names, nonzero, strict=True) if ok] + \
+                  [f"between({z_names[j]})" for j in varies]
+    else:
+        vc = variance_components(d.y, X, d.entity, method=method, has_const=d.has_const)
+        s2e, s2u, theta = vc.sigma2_e, vc.sigma2_u, vc.theta
+        Z_out = None
+    stats_.update(sigma2_u=s2u, sigma2_e=s2e, theta=float(theta.mean()))
+    if np.ptp(theta) > 0:
+        stats_.update(theta_min=float(theta.min()), theta_max=float(theta.max()))
+    if mundlak:
+        Xw = within(X, d.entity)
+        varying = [j for j, n in enumerate(names) if n != "const"
+                   and not n.endswith(f".{time_label}")
+                   and np.sqrt((Xw[:, j] ** 2).sum()) > 1e-9 * np.sqrt((X[:, j] ** 2).sum())]
+        means = group_means(X[:, varying], d.entity)[d.entity]
+        X = np.column_stack([X, means])
+        names = names + [f"mean({names[j]})" for j in varying]
+
+    def quasi(A: np.ndarray) -> np.ndarray:
+        return A - theta[:, None] * group_means(A, d.entity)[d.entity]
+
+    y_star = d.y - theta * group_means(d.y, d.entity)[d.entity, 0]
+    X_star = quasi(X)
+    return _Stage(y=y_star, X=X_star, check=X_star, names=names, rows=d.index,
+                  entity=d.entity, time=d.time, groups=d.groups, Z=Z_out, z_check=Z_out,
+                  z_names=z_names, stats=stats_, theta=theta)
+
+
+# --------------------------------------------------------------- estimation
+def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula: str,
+              estimator: str, base: str, effects: str, is_iv: bool, drop: bool, label: str,
+              time_label: str, re_method: str) -> Result:
+    _, names, absorbed, omitted = check_identification(
+        stage.check, stage.names, raw=stage.raw, absorbed_by=stage.absorbed_by, drop=drop)
+    cols = [stage.names.index(n) for n in names]
+    X = stage.X[:, cols]
+    test_results: dict[str, TestResult] = {}
+    result_stats = dict(stage.stats)
+    n_obs = stage.y.shape[0]
+    if is_iv and stage.Z is not None and stage.z_check is not None:
+        _, z_names, _, _ = check_identification(
+            stage.z_check, stage.z_names, raw=stage.z_raw, absorbed_by=stage.absorbed_by,
+            drop=drop, kind="instrument")
+        Z = stage.Z[:, [stage.z_names.index(n) for n in z_names]]
+        endog = [n for n in names if n in d.endog_names]
+        excluded = [n for n in z_names if n not in names]
+        if base != "re":
+            check_order(endog, excluded)
+        fit2 = two_sls(stage.y, X, Z, x_names=names, z_names=z_names)
+        params, resid, bread, regressors = fit2.params, fit2.resid, fit2.bread, fit2.xhat
+        if base != "re":
+            df_abs = stage.df_entity + stage.df_time
+            fs = first_stage_f(X[:, [names.index(n) for n in endog]], Z, len(excluded), df_abs)
+            result_stats.update({f"first_stage_f:{n}": float(f) for n, f in
+                                 zip(endog, fs, strict=True)})
+            if len(excluded) > len(endog):
+                test_results["sargan"] = sargan(resid, Z, len(excluded) - len(endog))
+        result_stats["n_instruments"] = float(Z.shape[1])
+    else:
+        params = np.linalg.lstsq(X, stage.y, rcond=None)[0]
+        resid = stage.y - X @ params
+        bread = np.linalg.inv(X.T @ X)
+        regressors = X
+    stata = spec.small_sample == "stata"
+    k = len(names)
+    divisor = None
+    if is_iv and stata and stage.df_entity + stage.df_time == 0 and base != "re":
+        divisor = float(n_obs)  # ivregress (no `small` option): sigma^2 = RSS/N
+    inputs = CovInputs(bread=bread, regressors=regressors, resid=resid, k=k,
+                       df_entity=stage.df_entity, df_time=stage.df_time,
+                       groups=stage.groups, entity=stage.entity, time=stage.time,
+                       sigma2_divisor=divisor, force_normal=is_iv or base in ("re", "mundlak"))
+    cov, info = compute_covariance(inputs, spec, entity_label=label, time_label=time_label)
+    df_resid = inputs.df_resid
+    rss = float(resid @ resid)
+    result_stats["rmse"] = float(np.sqrt(rss / (divisor or df_resid)))
+    if info.n_clusters is not None and info.cov_type == "clustered":
+        nc = info.n_clusters
+        result_stats["n_clusters"] = float(min(nc) if isinstance(nc, tuple) else nc)
+    params_s = pd.Series(params, index=names)
+    cov_df = pd.DataFrame(cov, index=names, columns=names)
+    negative = [n for n, v in zip(names, np.diag(cov), strict=True) if v < 0]
+    extra_notes: tuple[str, ...] = ()
+    if negative:
+        extra_notes = (f"The {info.description} covariance is not positive semi-definite: "
+                       f"the variance of {negative} is negative, so its standard error is "
+                       "undefined (NaN).",)
+    slopes = [n for n in names if n != "const"]
+    r2 = _rsquared(stage, resid, "const" in names, base)
+    r2_panel = _panel_r2(d, params_s, base, time_label)
+    f_stat = _f_test(params_s, cov_df, slopes, info)
+    if base == "mundlak":
+        mundlak = _wald(
+            params_s, cov_df, [n for n in names if n.startswith("mean(")],
+            "Mundlak (entity means jointly zero)",
+            "the entity effects are uncorrelated with the regressors (random effects is "
+            "consistent)")
+        if mundlak is not None:
+            test_results["mundlak"] = mundlak
+    dropped = {**d.dropped, **stage.dropped}
+    sample = d.index
+    if base == "fd":
+        prev_rows = pd.MultiIndex.from_arrays(
+            [stage.rows.get_level_values(0),
+             np.asarray(stage.rows.get_level_values(1)).astype(np.int64) - 1],
+            names=d.index.names)
+        sample = d.index[d.index.isin(stage.rows) | d.index.isin(prev_rows)]
     meta = panel.metadata
-    stats: dict[str, float] = {"rmse": float(np.sqrt(res.s2)) if hasattr(res, "s2") else
-                               float("nan")}
-    if estimator == "re":
-        vc = res.variance_decomposition
-        stats.update(sigma2_u=float(vc["Effects"]), sigma2_e=float(vc["Residual"]),
-                     theta=float(np.asarray(res.theta).mean()))
-    f_stat = None
-    if getattr(res, "f_statistic", None) is not None and np.isfinite(res.f_statistic.stat):
-        fs = res.f_statistic
-        f_stat = TestResult("F (all slopes zero)", float(fs.stat), float(fs.pval),
-                            df=_df_pair(fs), distribution=str(fs.dist_name),
-                            null="all slope coefficients are zero")
+    fit_data = FitData(
+        estimator=base, effects=effects, y=stage.y, X=X, names=names, entity=stage.entity,
+        time=stage.time, groups=stage.groups, is_iv=is_iv, raw_y=d.y,
+        raw_X=d.X if not is_iv else None, raw_entity=d.entity, raw_time=d.time,
+        raw_groups=d.groups, has_const=d.has_const)
+    if base == "fe" and not is_iv:
+        fit_data.raw_X = d.X[:, [d.names.index(n) for n in names if n in d.names]]
     return Result(
-        params=res.params.rename_axis(None),
-        cov=res.cov.rename_axis(None).rename_axis(None, axis=1),
-        cov_info=info,
-        estimator=estimator,
-        dependent=str(y.name),
-        nobs=int(res.nobs),
-        n_entities=int(y.index.get_level_values(0).nunique()),
-        n_periods=int(y.index.get_level_values(1).nunique()),
-        effects=effects if estimator == "fe" else
-        ("entity" if estimator in ("re", "between", "fd") else "none"),
-        formula=formula,
-        rsquared=float(res.rsquared),
-        rsquared_within=float(getattr(res, "rsquared_within", np.nan)),
-        rsquared_between=float(getattr(res, "rsquared_between", np.nan)),
-        rsquared_overall=float(getattr(res, "rsquared_overall", np.nan)),
-        f_stat=f_stat,
-        stats=stats,
-        dropped=dropped,
-        absorbed=tuple(absorbed),
-        sample=y.index,
-        notes=_notes(panel),
-        simulated=panel.is_simulated,
+        params=params_s, cov=cov_df, cov_info=info, estimator=estimator,
+        dependent=d.dependent, nobs=int(n_obs if base != "between" else d.nobs),
+        n_entities=d.n_entities, n_periods=int(pd.Index(stage.rows.get_level_values(-1)
+                                                        if base != "between" else
+                                                        d.index.get_level_values(1)).nunique()),
+        effects=_effects_label(base, effects), formula=formula,
+        rsquared=r2, rsquared_within=r2_panel[0], rsquared_between=r2_panel[1],
+        rsquared_overall=r2_panel[2], f_stat=f_stat, tests=test_results, stats=result_stats,
+        dropped=dropped, absorbed=tuple(absorbed), omitted=tuple(omitted), sample=sample,
+        notes=_notes(panel) + extra_notes, simulated=panel.is_simulated,
         truth=dict(meta.get("true_params", {})),
-        model_name={"pooled": "Pooled OLS", "fe": _fe_name(effects), "re": "Random effects",
-                    "between": "Between", "fd": "First differences"}[estimator],
-    )
+        model_name=_model_name(base, effects, is_iv, re_method),
+        df_resid=df_resid, df_model=float(len(slopes)),
+        resid=pd.Series(resid, index=stage.rows, name="resid"), fit_data=fit_data)
 
 
-def _fe_name(effects: str) -> str:
-    return {"entity": "FE (country)", "time": "FE (year)", "twoway": "FE (two-way)",
-            "none": "FE"}[effects]
+def _rsquared(stage: _Stage, resid: np.ndarray, has_const: bool, base: str) -> float:
+    y = stage.y
+    centre = y.mean() if has_const or base == "fe" else 0.0
+    tss = float(np.sum((y - centre) ** 2))
+    return float(1 - resid @ resid / tss) if tss > 0 else float("nan")
+
+
+def _panel_r2(d: PanelDesign, params: pd.Series, base: str,
+              time_label: str) -> tuple[float, float, float]:
+    """Stata's within, between and overall R²: squared correlations of y and x'b."""
+    if base == "fd":
+        return (float("nan"), float("nan"), float("nan"))
+    X, names, _, _ = _full(d)
+    cols = [n for n in params.index if n in names and n != "const"]
+    if not cols:
+        return (float("nan"), float("nan"), float("nan"))
+    xb = X[:, [names.index(n) for n in cols]] @ params[cols].to_numpy()
+
+    def corr2(a: np.ndarray, b: np.ndarray) -> float:
+        if np.std(a) == 0 or np.std(b) == 0:
+            return float("nan")
+        return float(np.corrcoef(a, b)[0, 1] ** 2)
+
+    within_r2 = corr2(within(d.y, d.entity), within(xb, d.entity))
+    between_r2 = corr2(group_means(d.y, d.entity)[:, 0], group_means(xb, d.entity)[:, 0])
+    return within_r2, between_r2, corr2(d.y, xb)
+
+
+def _f_test(params: pd.Series, cov: pd.DataFrame, terms: list[str],
+            info: Any) -> TestResult | None:
+    if not terms:
+        return None
+    test = _wald(params, cov, terms, "F (all slopes zero)", "all slope coefficients are zero")
+    if test is None or info.dist != "t" or not info.df_resid:
+        return test
+    q = float(len(terms))
+    f = test.stat / q
+    return TestResult("F (all slopes zero)", f, float(stats.f.sf(f, q, info.df_resid)),
+                      df=(q, float(info.df_resid)), distribution="F",
+                      null="all slope coefficients are zero")
+
+
+def _wald(params: pd.Series, cov: pd.DataFrame, terms: list[str], name: str,
+          null: str) -> TestResult | None:
+    if not terms:
+        return None
+    b = params[terms].to_numpy()
+    V = cov.loc[terms, terms].to_numpy()
+    if np.linalg.matrix_rank(V) < len(terms):
+        return None  # e.g. more restrictions than clusters: no valid Wald test
+    stat = float(b @ np.linalg.solve(V, b))
+    q = float(len(terms))
+    return TestResult(name, stat, float(stats.chi2.sf(stat, q)), df=q, distribution="chi2",
+                      null=null)
+
+
+# ---------------------------------------------------------------- helpers
+def _effects_label(base: str, effects: str) -> str:
+    if base == "fe":
+        return effects
+    if base in ("re", "mundlak", "fd"):
+        return "twoway" if effects == "twoway" else "entity"
+    if base == "between":
+        return "entity"
+    return "time" if effects == "time" else "none"
+
+
+def _model_name(base: str, effects: str, is_iv: bool, re_method: str) -> str:
+    fe = {"entity": "country", "time": "year", "twoway": "two-way", "none": ""}[effects]
+    if is_iv:
+        return {"fe": f"FE2SLS ({fe})", "pooled": "Pooled 2SLS", "fd": "FD-2SLS",
+                "re": "EC2SLS (random effects IV)"}[base]
+    method = re_method.replace("-", "–").title().replace("–", "-")
+    return {"pooled": "Pooled OLS", "fe": f"FE ({fe})", "re": f"Random effects ({method})",
+            "between": "Between", "fd": "First differences",
+            "mundlak": f"Mundlak CRE ({method})"}[base]
+
+
+def _entity_label(entity_name: str) -> str:
+    return "country" if entity_name in ("iso3", "country", "entity", "iso", "code") \
+        else entity_name
 
 
 def _notes(panel: Panel) -> tuple[str, ...]:
     if panel.is_simulated:
-        return ("Simulated data (migecon remittances_sim): not real countries.",)
+        return (panel.simulated_note(),)
     return ()
-
-
-def _df_pair(fs: Any) -> float | tuple[float, float]:
-    df = fs.df
-    df_denom = getattr(fs, "df_denom", None)
-    if df_denom is not None:
-        return (float(df), float(df_denom))
-    return float(df)
-
-
-def _finish_cov_info(info: CovarianceInfo, res: Any) -> CovarianceInfo:
-    from dataclasses import replace
-
-    df_resid = float(res.df_resid) if getattr(res, "df_resid", None) is not None else None
-    return replace(info, df_resid=df_resid)
 
 
 def _check_option(name: str, value: str, valid: tuple[str, ...]) -> None:
     if value not in valid:
         raise SpecificationError(
             f"{name} must be one of {', '.join(repr(v) for v in valid)}; got {value!r}")
-
-
-def _check_identification(X: pd.DataFrame, entity_fx: bool, time_fx: bool,
-                          drop_absorbed: bool) -> tuple[pd.DataFrame, list[str]]:
-    """Raise (or drop, if asked) for regressors absorbed by effects; raise on collinearity."""
-    absorbed: list[str] = []
-    slopes = [c for c in X.columns if c != "const"]
-    for level, active in ((0, entity_fx), (1, time_fx)):
-        if not active:
-            continue
-        spread = X[slopes].groupby(level=level).transform(lambda s: s.max() - s.min())
-        scale = X[slopes].abs().max().replace(0, 1)
-        flat = (spread.abs().max() <= 1e-10 * scale)
-        absorbed += [c for c in slopes if flat[c] and c not in absorbed]
-    if absorbed:
-        kind = "country" if entity_fx else "year"
-        if not drop_absorbed:
-            raise AbsorbedVariableError(
-                f"regressor(s) {absorbed} do not vary within {kind} and are absorbed by the "
-                "fixed effects, so their coefficients are not identified; remove them, use "
-                "estimator='re' or 'mundlak', or pass drop_absorbed=True to drop them")
-        warnings.warn(f"{len(absorbed)} regressor(s) absorbed by the fixed effects and "
-                      f"dropped: {absorbed}", DroppedDataWarning, stacklevel=3)
-        X = X.drop(columns=absorbed)
-    check = X.drop(columns=["const"]) if (entity_fx or time_fx) and "const" in X else X
-    if check.shape[1] and np.linalg.matrix_rank(check.to_numpy()) < check.shape[1]:
-        raise RankDeficiencyError(
-            f"regressors are perfectly collinear: {_collinear_names(check)}; drop one of them")
-    return X, absorbed
-
-
-def _collinear_names(X: pd.DataFrame) -> str:
-    kept: list[str] = []
-    for col in X.columns:
-        trial = [*kept, col]
-        if np.linalg.matrix_rank(X[trial].to_numpy()) < len(trial):
-            return f"{col!r} is a linear combination of {kept}"
-        kept.append(col)
-    return "(could not isolate the collinear set)"

@@ -39,7 +39,7 @@ def cache_dir(*parts: str, create: bool = True) -> Path:
     return path
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp_path)`` then rename ``tmp_path`` to ``path`` atomically.
 
     ``write`` receives a temporary path in the target folder and must create

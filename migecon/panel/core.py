@@ -112,7 +112,8 @@ class Panel:
                 "Use Panel.from_frame(df, entity=..., time=...) to build one from columns."
             )
         if data.index.has_duplicates:
-            raise DuplicateKeyError(_duplicate_message(data.index, *data.index.names))
+            raise DuplicateKeyError(_duplicate_message(
+                data.index, str(data.index.names[0]), str(data.index.names[1])))
         if not data.index.is_monotonic_increasing:
             data = data.sort_index()
         variables = dict(variables or {})
@@ -157,6 +158,12 @@ class Panel:
         DataError
             Missing key columns, missing or non-integer years, years out of
             range, non-numeric value columns or infinite values.
+
+        Notes
+        -----
+        Decisions that change the input without losing information are
+        listed in ``metadata["conversions"]``: years or numbers given as text
+        (``"2001"``), entities of mixed types, duplicates combined.
         DuplicateKeyError
             Repeated keys when ``on_duplicate="error"``.
 
@@ -178,20 +185,34 @@ class Panel:
                 f"column(s) {missing} not found; the frame has columns {list(df.columns)}. "
                 "Pass the names of the entity and time columns as entity=..., time=..."
             )
+        if len(df) == 0:
+            raise DataError(f"the frame has no rows (columns {list(df.columns)}); is the file "
+                            "empty, or did a filter remove everything?")
         work = df.copy()
-        work[time] = _as_years(work[time], time)
+        conversions: list[str] = []
+        work[time] = _as_years(work[time], time, conversions)
         if work[entity].isna().any():
             n = int(work[entity].isna().sum())
             raise DataError(f"{n} row(s) have a missing entity ({entity!r}); drop or fill them")
+        kinds = {type(v).__name__ for v in work[entity].head(100_000)}
+        if len(kinds) > 1:
+            conversions.append(f"{entity}: mixed types ({', '.join(sorted(kinds))}) "
+                               "converted to text")
         work[entity] = work[entity].astype(str)
         value_cols = [c for c in work.columns if c not in (entity, time)]
-        _check_numeric(work, value_cols)
+        _check_numeric(work, value_cols, conversions)
         keys = pd.MultiIndex.from_frame(work[[entity, time]])
+        metadata = dict(metadata or {})
         if keys.has_duplicates:
             if on_duplicate == "error":
                 raise DuplicateKeyError(_duplicate_message(keys, entity, time))
+            n_dup = int(keys.duplicated().sum())
             grouped = work.groupby([entity, time], sort=True)[value_cols]
             work = getattr(grouped, on_duplicate)().reset_index()
+            conversions.append(f"{n_dup} duplicate ({entity}, {time}) row(s) combined with "
+                               f"on_duplicate={on_duplicate!r}")
+        if conversions:
+            metadata["conversions"] = [*metadata.get("conversions", []), *conversions]
         data = work.set_index([entity, time]).sort_index()
         return cls(data, variables=variables, metadata=metadata)
 
@@ -255,6 +276,13 @@ class Panel:
     def is_simulated(self) -> bool:
         """True when the numbers come from a simulation, not from real data."""
         return bool(self._state.metadata.get("simulated", False))
+
+    def simulated_note(self) -> str:
+        """The note every output made from a simulated panel carries ('' for real data)."""
+        if not self.is_simulated:
+            return ""
+        name = self._state.metadata.get("name", "simulation")
+        return f"Simulated data (migecon {name}): not real countries."
 
     def label(self, name: str) -> str:
         """Label of a variable, falling back to its name."""
@@ -353,13 +381,29 @@ class Panel:
         return Panel(data, variables=self._state.variables, metadata=self._state.metadata)
 
     def balanced(self, columns: Sequence[str] | None = None) -> Panel:
-        """Keep only entities observed (non-missing ``columns``) in every period."""
+        """Keep only entities observed (non-missing ``columns``) in every period of the panel.
+
+        The entities dropped are counted in ``metadata["balanced"]``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import migecon as mg
+        >>> df = pd.DataFrame({"c": ["A", "A", "B"], "t": [2000, 2001, 2000], "x": 1.0})
+        >>> p = mg.Panel.from_frame(df, entity="c", time="t").balanced()
+        >>> p.entities, p.metadata["balanced"]["entities_dropped"]
+        (['A'], ['B'])
+        """
+        periods = self.n_periods
         data = self._state.data.dropna(subset=columns)
-        periods = data.index.get_level_values(1).nunique()
         counts = data.groupby(level=0).size()
         keep = counts.index[counts == periods]
         data = data[data.index.get_level_values(0).isin(keep)]
-        return Panel(data, variables=self._state.variables, metadata=self._state.metadata)
+        dropped = sorted(set(self.entities) - set(keep))
+        metadata = {**self._state.metadata, "balanced": {
+            "columns": list(columns) if columns is not None else self.columns,
+            "entities_dropped": dropped, "rows_dropped": self.nobs - len(data)}}
+        return Panel(data, variables=self._state.variables, metadata=metadata)
 
     def transform(self, **steps: Any) -> Panel:
         """Apply transformations; see :func:`migecon.panel.transform.apply`.
@@ -427,8 +471,36 @@ class Panel:
         return pd.DataFrame(rows).T
 
     def to_frame(self) -> pd.DataFrame:
-        """The data as a flat DataFrame with entity and time columns."""
+        """The data as a flat DataFrame with entity and time columns.
+
+        Examples
+        --------
+        >>> import migecon as mg
+        >>> mg.load_dataset("remittances_sim").to_frame().columns[:2].tolist()
+        ['country', 'year']
+        """
         return self._state.data.reset_index()
+
+    def to_stata(self, path: str, *, version: int = 118) -> dict[str, Any]:
+        """Write a Stata ``.dta`` file with variable labels; return what was changed.
+
+        Stata names have at most 32 characters (letters, digits and ``_``, not
+        starting with a digit, not a reserved word) and labels at most 80:
+        names are sanitised and labels shortened, and the returned dictionary
+        says which (``renamed``: {name: stata name}, ``labels_shortened``).
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> import migecon as mg
+        >>> p = mg.load_dataset("remittances_sim").select(["growth"])
+        >>> out = p.to_stata(os.path.join(tempfile.mkdtemp(), "panel.dta"))
+        >>> out["renamed"]
+        {}
+        """
+        from migecon.panel.stata import write_stata
+
+        return write_stata(self, path, version=version)
 
     def content_hash(self) -> str:
         """SHA-256 of the data (values and index), for provenance records."""
@@ -475,9 +547,15 @@ class Panel:
                               variables=variables, metadata=metadata)
 
 
-def _as_years(values: pd.Series, name: str) -> pd.Series:
+def _as_years(values: pd.Series, name: str, conversions: list[str]) -> pd.Series:
     if values.isna().any():
         raise DataError(f"{int(values.isna().sum())} row(s) have a missing {name!r}")
+    if not pd.api.types.is_numeric_dtype(values):
+        text = values.map(lambda v: isinstance(v, str))
+        if text.any():
+            conversions.append(f"{name}: {int(text.sum())} year(s) given as text converted "
+                               "to integers")
+        values = values.map(lambda v: v.strip() if isinstance(v, str) else v)
     numeric = pd.to_numeric(values, errors="coerce")
     bad = values[numeric.isna()]
     if not bad.empty:
@@ -502,7 +580,7 @@ def _as_years(values: pd.Series, name: str) -> pd.Series:
     return years
 
 
-def _check_numeric(df: pd.DataFrame, columns: Sequence[str]) -> None:
+def _check_numeric(df: pd.DataFrame, columns: Sequence[str], conversions: list[str]) -> None:
     for col in columns:
         series = df[col]
         if pd.api.types.is_bool_dtype(series):
@@ -517,6 +595,9 @@ def _check_numeric(df: pd.DataFrame, columns: Sequence[str]) -> None:
                     f"e.g. {bad.iloc[0]!r} at row {bad.index[0]!r}. Clean the column or "
                     "drop it before building the panel."
                 )
+            n_text = int(series.map(lambda v: isinstance(v, str)).sum())
+            if n_text:
+                conversions.append(f"{col}: {n_text} number(s) given as text converted")
             df[col] = converted
         values = df[col].to_numpy(dtype=float)
         n_inf = int(np.isinf(values).sum())
@@ -530,7 +611,8 @@ def _check_numeric(df: pd.DataFrame, columns: Sequence[str]) -> None:
 def _duplicate_message(keys: pd.MultiIndex, entity: str, time: str) -> str:
     dup = pd.Series(1, index=keys).groupby(level=[0, 1]).size()
     dup = dup[dup > 1]
-    examples = ", ".join(f"({e!r}, {t}) appears {n} times" for (e, t), n in dup.head(3).items())
+    examples = ", ".join(f"({key[0]!r}, {key[1]}) appears {n} times"  # type: ignore[index]
+                         for key, n in dup.head(3).items())
     return (
         f"{len(dup)} duplicate ({entity}, {time}) key(s), e.g. {examples}; "
         'aggregate first or pass on_duplicate="first" | "last" | "mean"'

@@ -70,6 +70,9 @@ def _grunfeld() -> Panel:
 
 def _petersen() -> Panel:
     df = _rdataset("sandwich", "PetersenCL").drop(columns=["rownames"])
+    # Petersen numbers the years 1-10; panels hold calendar years, so year t
+    # becomes 2000 + t (only the labels change; the estimates do not).
+    df["year"] = df["year"] + 2000
     return Panel.from_frame(df, entity="firm", time="year",
                             metadata={"name": "petersen",
                                       "source": "Petersen (2009) test data, "

@@ -2,6 +2,8 @@
 
 Lags, leads and differences look up the *calendar* period: the lag of 2001 is
 the value of 2000, never "the previous available row", so gaps stay gaps.
+Interpolation fills only *inside* gaps (between two observations of the same
+country, never before the first or after the last) and is always flagged.
 Every transformation is recorded in the variable's history.
 """
 
@@ -19,7 +21,21 @@ from migecon.errors import DataError, DroppedDataWarning
 if TYPE_CHECKING:
     from migecon.panel.core import Panel
 
-__all__ = ["apply", "average", "diff", "growth", "lag", "log"]
+__all__ = [
+    "apply",
+    "average",
+    "diff",
+    "growth",
+    "interpolate",
+    "lag",
+    "lead",
+    "log",
+    "per_capita",
+    "period_label",
+    "ratio",
+    "standardize",
+    "winsorize",
+]
 
 
 def lag(series: pd.Series, k: int = 1) -> pd.Series:
@@ -38,17 +54,46 @@ def lag(series: pd.Series, k: int = 1) -> pd.Series:
     entity = series.index.get_level_values(0)
     time = series.index.get_level_values(1)
     shifted_index = pd.MultiIndex.from_arrays([entity, time + k], names=series.index.names)
-    lagged = pd.Series(series.to_numpy(), index=shifted_index)
-    return lagged.reindex(series.index).rename(series.name)
+    lagged = pd.Series(series.to_numpy(), index=shifted_index, name=series.name)
+    return lagged.reindex(series.index)
+
+
+def lead(series: pd.Series, k: int = 1) -> pd.Series:
+    """Value of the same entity ``k`` periods later (NaN where that period is absent).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> idx = pd.MultiIndex.from_tuples([("A", 2000), ("A", 2001), ("A", 2003)])
+    >>> lead(pd.Series([1.0, 2.0, 3.0], index=idx)).tolist()
+    [2.0, nan, nan]
+    """
+    return lag(series, -k)
 
 
 def diff(series: pd.Series, k: int = 1) -> pd.Series:
-    """``x_t - x_{t-k}`` within entity, NaN across gaps."""
+    """``x_t - x_{t-k}`` within entity, NaN across gaps.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> idx = pd.MultiIndex.from_tuples([("A", 2000), ("A", 2001), ("A", 2003)])
+    >>> diff(pd.Series([1.0, 4.0, 5.0], index=idx)).tolist()
+    [nan, 3.0, nan]
+    """
     return series - lag(series, k)
 
 
 def growth(series: pd.Series, kind: Literal["percent", "log"] = "percent") -> pd.Series:
-    """Period-on-period growth: percent ``100 (x_t/x_{t-1} - 1)`` or ``100 Δlog x``."""
+    """Period-on-period growth: percent ``100 (x_t/x_{t-1} - 1)`` or ``100 Δlog x``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> idx = pd.MultiIndex.from_tuples([("A", 2000), ("A", 2001)])
+    >>> growth(pd.Series([100.0, 110.0], index=idx)).round(6).tolist()
+    [nan, 10.0]
+    """
     previous = lag(series, 1)
     if kind == "percent":
         return 100.0 * (series / previous - 1.0)
@@ -58,13 +103,24 @@ def growth(series: pd.Series, kind: Literal["percent", "log"] = "percent") -> pd
 
 
 def log(series: pd.Series, on_nonpositive: Literal["error", "nan"] = "error") -> pd.Series:
-    """Natural log; non-positive values raise unless ``on_nonpositive="nan"``."""
+    """Natural log; non-positive values raise unless ``on_nonpositive="nan"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log(pd.Series([1.0, 0.0], name="x"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    migecon.errors.DataError: log(x): 1 value(s) are zero or negative, e.g. 0.0 at 1; ...
+    """
+    if on_nonpositive not in ("error", "nan"):
+        raise DataError(f"on_nonpositive must be 'error' or 'nan'; got {on_nonpositive!r}")
     bad = series[series <= 0]
     if not bad.empty:
         if on_nonpositive == "error":
             raise DataError(
                 f"log({series.name}): {len(bad)} value(s) are zero or negative, "
-                f"e.g. {bad.iloc[0]!r} at {bad.index[0]!r}; pass "
+                f"e.g. {float(bad.iloc[0])!r} at {_plain(bad.index[0])!r}; pass "
                 'on_nonpositive="nan" to set them missing (they will be counted)'
             )
         warnings.warn(
@@ -75,16 +131,165 @@ def log(series: pd.Series, on_nonpositive: Literal["error", "nan"] = "error") ->
     return np.log(series.where(series > 0))
 
 
+def _plain(key: object) -> object:
+    """An index key with numpy scalars turned into Python ones (for messages)."""
+    if isinstance(key, tuple):
+        return tuple(_plain(k) for k in key)
+    return key.item() if isinstance(key, np.generic) else key
+
+
+def interpolate(series: pd.Series, *, method: Literal["linear", "log"] = "linear",
+                max_gap: int | None = None) -> tuple[pd.Series, pd.Series]:
+    """Fill missing values *inside* gaps, by calendar year; return (values, flags).
+
+    A missing value is filled only when the same entity is observed both
+    before and after it (no extrapolation), and, with ``max_gap``, only when
+    those two observations are at most ``max_gap`` years apart. ``"linear"``
+    interpolates the level; ``"log"`` interpolates the log (constant growth,
+    suited to stocks such as the five-yearly migrant stock) and needs positive
+    values. Only rows present in the index are filled.
+
+    Returns
+    -------
+    values : Series
+        The series with the gaps filled.
+    flags : Series of bool
+        True where a value was filled.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> idx = pd.MultiIndex.from_product([["A"], [1990, 1991, 1992, 1993, 1994, 1995, 1996]])
+    >>> s = pd.Series([10.0, None, None, None, None, 20.0, None], index=idx)
+    >>> filled, flags = interpolate(s)
+    >>> filled.tolist()
+    [10.0, 12.0, 14.0, 16.0, 18.0, 20.0, nan]
+    >>> int(flags.sum())
+    4
+    """
+    if method not in ("linear", "log"):
+        raise DataError(f"method must be 'linear' or 'log'; got {method!r}")
+    if max_gap is not None and max_gap < 1:
+        raise DataError(f"max_gap must be a positive number of years; got {max_gap}")
+    ordered = series.sort_index()
+    entity = ordered.index.get_level_values(0)
+    time = pd.Series(ordered.index.get_level_values(1).astype(float), index=ordered.index)
+    values = ordered.astype(float)
+    if method == "log":
+        if (values <= 0).any():
+            n = int((values <= 0).sum())
+            raise DataError(f"interpolate({series.name}, method='log'): {n} value(s) are zero "
+                            "or negative; use method='linear'")
+        values = pd.Series(np.log(values.to_numpy()), index=values.index)
+    observed_time = time.where(values.notna())
+    prev_t = observed_time.groupby(entity).ffill()
+    next_t = observed_time.groupby(entity).bfill()
+    prev_y = values.groupby(entity).ffill()
+    next_y = values.groupby(entity).bfill()
+    inside = values.isna() & prev_t.notna() & next_t.notna()
+    if max_gap is not None:
+        inside &= (next_t - prev_t) <= max_gap
+    weight = (time - prev_t) / (next_t - prev_t)
+    filled = values.where(~inside, prev_y + weight * (next_y - prev_y))
+    if method == "log":
+        filled = pd.Series(np.exp(filled.to_numpy()), index=filled.index)
+    filled = filled.reindex(series.index)
+    flags = inside.reindex(series.index)
+    filled.name = flags.name = series.name
+    return filled, flags
+
+
+def winsorize(series: pd.Series, lower: float = 0.01, upper: float = 0.99) -> tuple[
+        pd.Series, int]:
+    """Clip at the ``lower`` and ``upper`` quantiles (pooled); return (values, number clipped).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> values, n = winsorize(pd.Series(range(101), dtype=float), 0.05, 0.95)
+    >>> float(values.min()), float(values.max()), n
+    (5.0, 95.0, 10)
+    """
+    if not 0 <= lower < upper <= 1:
+        raise DataError(f"winsorize needs 0 <= lower < upper <= 1; got ({lower}, {upper})")
+    low, high = series.quantile([lower, upper])
+    clipped = series.clip(low, high)
+    return clipped, int(((series < low) | (series > high)).sum())
+
+
+def standardize(series: pd.Series) -> pd.Series:
+    """``(x - mean) / sd`` over all non-missing observations (sd with n - 1).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> standardize(pd.Series([1.0, 2.0, 3.0])).tolist()
+    [-1.0, 0.0, 1.0]
+    """
+    sd = series.std()
+    if not sd > 0:
+        raise DataError(f"standardize({series.name}): the standard deviation is {sd}; the "
+                        "variable is constant or empty")
+    return (series - series.mean()) / sd
+
+
+def ratio(numerator: pd.Series, denominator: pd.Series, scale: float = 100.0) -> pd.Series:
+    """``scale * numerator / denominator``, NaN where the denominator is zero or missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ratio(pd.Series([1.0, 2.0]), pd.Series([4.0, 0.0])).tolist()
+    [25.0, nan]
+    """
+    safe = denominator.where(denominator != 0)
+    return scale * numerator / safe
+
+
+def per_capita(values: pd.Series, population: pd.Series, scale: float = 1.0) -> pd.Series:
+    """``scale * values / population`` (e.g. ``scale=1e6`` for per million people).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> per_capita(pd.Series([5.0e6]), pd.Series([2.0e6])).tolist()
+    [2.5]
+    """
+    return ratio(values, population, scale=scale)
+
+
+def period_label(start: int, width: int, last: int | None = None) -> str:
+    """``"1990-1994"``: the years a period covers (cut at ``last``).
+
+    Examples
+    --------
+    >>> period_label(1990, 5), period_label(2020, 5, last=2022)
+    ('1990-1994', '2020-2022')
+    """
+    end = start + width - 1 if last is None else min(start + width - 1, last)
+    return f"{start}-{end}" if end != start else str(start)
+
+
 def average(panel_data: pd.DataFrame, width: int = 5, min_obs: int = 1,
             start: int | None = None) -> pd.DataFrame:
     """Non-overlapping period averages (e.g. five-year averages).
 
     Periods start at ``start`` (default: the first year of the panel) and are
-    labelled by their first year. A period mean needs at least ``min_obs``
-    non-missing years; otherwise it is NaN.
+    labelled by their first year (see :func:`period_label` for the span). A
+    period mean needs at least ``min_obs`` non-missing years; otherwise it is
+    NaN.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> idx = pd.MultiIndex.from_product([["A"], range(2000, 2006)], names=["c", "t"])
+    >>> average(pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6]}, index=idx), width=5)["x"].tolist()
+    [3.0, 6.0]
     """
     if width < 1:
         raise DataError(f"width must be a positive number of years; got {width}")
+    if min_obs < 1 or min_obs > width:
+        raise DataError(f"min_obs must be between 1 and the width ({width}); got {min_obs}")
     time = panel_data.index.get_level_values(1)
     first = int(time.min()) if start is None else start
     period = first + ((time - first) // width) * width
@@ -102,23 +307,62 @@ def apply(panel: Panel, *, log: Sequence[str] | None = None,
           growth: Sequence[str] | None = None,
           diff: Sequence[str] | None = None,
           average: int | None = None, min_obs: int = 1,
-          on_nonpositive: Literal["error", "nan"] = "error", **unknown: Any) -> Panel:
+          on_nonpositive: Literal["error", "nan"] = "error",
+          interpolate: Sequence[str] | Mapping[str, int | None] | None = None,
+          interpolate_method: Literal["linear", "log"] = "linear",
+          winsorize: Sequence[str] | Mapping[str, tuple[float, float]] | None = None,
+          standardize: Sequence[str] | None = None,
+          **unknown: Any) -> Panel:
     """Apply transformations in a fixed, documented order.
 
-    Order: ``log`` (new column ``log_<x>``), ``growth`` (``growth_<x>``),
-    ``diff`` (``D_<x>``), ``lag`` (``L<k>_<x>``), then ``average`` (period
-    means of every column, for ``average`` years per period).
+    Order: ``interpolate`` (in place, inside gaps; a flag column
+    ``<x>_interpolated`` is added, 1 where filled; a mapping gives each
+    variable's ``max_gap``), ``log`` (new column ``log_<x>``), ``growth``
+    (``growth_<x>``), ``diff`` (``D_<x>``), ``lag`` (``L<k>_<x>``; negative
+    ``k`` gives leads ``F<k>_<x>``), ``winsorize`` (``<x>_w``, at the 1st and
+    99th percentiles unless a mapping gives ``(lower, upper)``),
+    ``standardize`` (``z_<x>``), then ``average`` (period means of every
+    column, for ``average`` years per period, at least ``min_obs`` years each;
+    the panel's metadata gets the period labels).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import migecon as mg
+    >>> df = pd.DataFrame({"c": "A", "t": [2000, 2001, 2002], "x": [1.0, None, 3.0]})
+    >>> p = mg.Panel.from_frame(df, entity="c", time="t").transform(interpolate=["x"])
+    >>> p["x"].tolist(), p["x_interpolated"].tolist()
+    ([1.0, 2.0, 3.0], [0.0, 1.0, 0.0])
     """
     if unknown:
         raise DataError(
-            f"unknown transformation(s) {sorted(unknown)}; use log=, growth=, diff=, lag=, "
-            "average="
+            f"unknown transformation(s) {sorted(unknown)}; use interpolate=, log=, growth=, "
+            "diff=, lag=, winsorize=, standardize=, average="
         )
     from migecon.panel import transform as tr
+    from migecon.panel.core import VariableMeta
 
-    new: dict[str, pd.Series] = {}
-    meta = {}
     current = panel
+    counts: dict[str, Any] = dict(current.metadata.get("transform_counts", {}))
+    new: dict[str, pd.Series] = {}
+    meta: dict[str, VariableMeta] = {}
+    gaps = (dict(interpolate) if isinstance(interpolate, Mapping)
+            else dict.fromkeys(interpolate or [], None))
+    for name, max_gap in gaps.items():
+        filled, flags = tr.interpolate(current[name], method=interpolate_method,
+                                       max_gap=max_gap)
+        n = int(flags.sum())
+        counts.setdefault("interpolated", {})[name] = n
+        gap_text = f", max_gap={max_gap}" if max_gap is not None else ""
+        new[name] = filled
+        meta[name] = current.variables[name].with_step(
+            f"interpolate({name}, {interpolate_method}, inside gaps{gap_text}): {n} filled")
+        new[f"{name}_interpolated"] = flags.astype(float)
+        meta[f"{name}_interpolated"] = VariableMeta(
+            label=f"1 if {current.label(name)} was interpolated", unit="0/1",
+            history=(f"flags of interpolate({name})",))
+    current = current.with_columns(new, meta) if new else current
+    new, meta = {}, {}
     for name in log or []:
         new_name = f"log_{name}"
         new[new_name] = tr.log(current[name], on_nonpositive=on_nonpositive).rename(new_name)
@@ -141,18 +385,52 @@ def apply(panel: Panel, *, log: Sequence[str] | None = None,
     for name, ks in (lag or {}).items():
         for k in [ks] if isinstance(ks, int) else ks:
             new_name = f"L{k}_{name}" if k >= 0 else f"F{-k}_{name}"
+            when = f"t-{k}" if k >= 0 else f"t+{-k}"
             new[new_name] = tr.lag(current[name], k)
             meta[new_name] = current.variables[name].with_step(
-                f"L({name}, {k})", label=f"{current.label(name)} (t-{k})")
+                f"L({name}, {k})", label=f"{current.label(name)} ({when})")
     current = current.with_columns(new, meta) if new else current
+    new, meta = {}, {}
+    bounds = (dict(winsorize) if isinstance(winsorize, Mapping)
+              else dict.fromkeys(winsorize or [], (0.01, 0.99)))
+    for name, (lower, upper) in bounds.items():
+        new[f"{name}_w"], n = tr.winsorize(current[name], lower, upper)
+        counts.setdefault("winsorized", {})[name] = n
+        meta[f"{name}_w"] = current.variables[name].with_step(
+            f"winsorize({name}, {lower}, {upper}): {n} clipped",
+            label=f"{current.label(name)} (winsorised)")
+    for name in standardize or []:
+        new[f"z_{name}"] = tr.standardize(current[name])
+        meta[f"z_{name}"] = current.variables[name].with_step(
+            f"standardize({name})", label=f"{current.label(name)} (standardised)", unit="SD")
+    current = current.with_columns(new, meta) if new else current
+    if counts:
+        current = current.with_metadata(transform_counts=counts)
     if average:
-        from migecon.panel.core import Panel
-
-        averaged = tr.average(current.data, width=average, min_obs=min_obs)
-        variables = {
-            c: m.with_step(f"{average}-year average (min_obs={min_obs})")
-            for c, m in current.variables.items()
-        }
-        current = Panel(averaged, variables=variables,
-                        metadata={**current.metadata, "frequency": f"{average}y"})
+        current = _average_panel(current, average, min_obs)
     return current
+
+
+def _average_panel(panel: Panel, width: int, min_obs: int) -> Panel:
+    from migecon.panel.core import Panel
+
+    data = panel.data
+    averaged = average(data, width=width, min_obs=min_obs)
+    # Cells with some yearly data but fewer than min_obs years: counted, not hidden.
+    entity = data.index.get_level_values(0)
+    time = data.index.get_level_values(1)
+    first = int(time.min())
+    period = first + ((time - first) // width) * width
+    counts = data.groupby([entity, period]).count()
+    too_few = ((counts > 0) & (counts < min_obs)).sum()
+    last = int(time.max())
+    starts = sorted(set(averaged.index.get_level_values(1)))
+    labels = {str(p): period_label(int(p), width, last) for p in starts}
+    variables = {
+        c: m.with_step(f"{width}-year average (min_obs={min_obs})")
+        for c, m in panel.variables.items()
+    }
+    metadata = {**panel.metadata, "frequency": f"{width}y", "periods": labels,
+                "min_obs": min_obs,
+                "period_cells_below_min_obs": {c: int(v) for c, v in too_few.items() if v}}
+    return Panel(averaged, variables=variables, metadata=metadata)

@@ -13,7 +13,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 
-__all__ = ["IndicatorMeta", "Source", "SourceData", "VALUE_COLUMNS"]
+__all__ = ["VALUE_COLUMNS", "IndicatorMeta", "Source", "SourceData"]
 
 #: Columns of :attr:`SourceData.values`: ``code`` (indicator code as asked),
 #: ``iso3`` (the source's 3-letter economy code, aggregates included),

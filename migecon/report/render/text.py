@@ -8,7 +8,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from migecon.estimate.results import Result
-    from migecon.report.tables import TableModel
+    from migecon.report.model import Cell, Span, TableModel
 
 __all__ = ["render_result_summary", "render_text"]
 
@@ -39,7 +39,7 @@ def render_result_summary(res: Result) -> str:
         line = (f"{str(row.term)[:24]:<24}{row.estimate:>11.4f}{row.std_error:>11.4f}"
                 f"{row.tstat:>8.2f}{row.pvalue:>8.3f}{row.conf_low:>11.4f}{row.conf_high:>11.4f}")
         if has_truth:
-            true = row.true_value
+            true = float(row.true_value)  # type: ignore[arg-type]
             line += f"{true:>9.4f}" if np.isfinite(true) else f"{'':>9}"
         lines.append(line)
     lines.append("-" * width)
@@ -57,32 +57,70 @@ def render_result_summary(res: Result) -> str:
     return "\n".join(lines)
 
 
+def _max_stars(table: TableModel) -> int:
+    return max([c.stars for s in table.sections for r in s.rows for c in r.cells] + [0])
+
+
+def _aligned(cell: Cell, trail: int) -> str:
+    """Right-align numbers on their last digit: stars and brackets hang to the right."""
+    if not cell.text:
+        return ""
+    if cell.brackets:
+        return f"{cell.brackets[0]}{cell.text}{cell.brackets[1]}" + " " * (trail - 1)
+    return cell.text + ("*" * cell.stars).ljust(trail)
+
+
 def render_text(table: TableModel) -> str:
     """A fixed-width console rendering of a regression table."""
-    body = table.body_rows()
-    header_rows = table.header_rows()
-    ncol = len(table.columns) + 1
-    widths = [0] * ncol
-    for row in [*header_rows, *body]:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-    total = sum(widths) + 2 * (ncol - 1)
+    n = table.n_models
+    trail = max(_max_stars(table), 1)
+    body: list[tuple[str, list[str], str]] = []
+    for section in table.sections:
+        if section.label:
+            body.append((section.label, [""] * n, "group"))
+        body += [(r.label, [_aligned(c, trail) for c in r.cells], r.kind) for r in section.rows]
+    stats = [(r.label, [_aligned(c, trail) for c in r.cells], r.kind) for r in table.stats]
+    stub = max([len(label) for label, _, _ in [*body, *stats]] + [0])
+    widths = [0] * n
+    for _, cells, _ in [*body, *stats]:
+        for j, cell in enumerate(cells):
+            widths[j] = max(widths[j], len(cell))
+    for hrow in table.header:
+        for span in hrow.spans:
+            if span.size == 1:
+                widths[span.start] = max(widths[span.start], len(span.text))
+    for hrow in table.header:
+        for span in hrow.spans:
+            have = sum(widths[span.start:span.start + span.size]) + 2 * (span.size - 1)
+            if have < len(span.text):
+                widths[span.start + span.size - 1] += len(span.text) - have
+    total = stub + sum(w + 2 for w in widths)
 
-    def fmt(row: list[str]) -> str:
-        first = row[0].ljust(widths[0])
-        rest = [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
-        return "  ".join([first, *rest]).rstrip()
+    def span_width(span: Span) -> int:
+        return sum(widths[span.start:span.start + span.size]) + 2 * (span.size - 1)
 
-    out = []
-    if table.title:
-        out.append(table.title)
+    out = [table.title] if table.title else []
     out.append("=" * total)
-    out += [fmt(r) for r in header_rows]
+    for hrow in table.header:
+        line = " " * stub
+        for span in hrow.spans:
+            line += "  " + span.text.center(span_width(span))
+        out.append(line.rstrip())
+        if hrow.rule:
+            rule = " " * stub
+            for span in hrow.spans:
+                rule += "  " + "-" * span_width(span)
+            out.append(rule.rstrip())
     out.append("-" * total)
-    for i, row in enumerate(body):
-        if i == table.n_coef_rows and table.n_coef_rows:
-            out.append("-" * total)
-        out.append(fmt(row))
+
+    def fmt(label: str, cells: list[str]) -> str:
+        return (label.ljust(stub) + "".join("  " + c.rjust(w)
+                                            for c, w in zip(cells, widths, strict=True))).rstrip()
+
+    out += [fmt(label, cells) for label, cells, _ in body]
+    if stats:
+        out.append("-" * total)
+        out += [fmt(label, cells) for label, cells, _ in stats]
     out.append("=" * total)
     out += table.notes
     return "\n".join(out)
