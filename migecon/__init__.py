@@ -77,6 +77,7 @@ from migecon.simulate import (
     monte_carlo,
     nickell_bias,
 )
+from migecon.study import StudyRun, load_study, run_study
 
 try:
     __version__ = version("migecon")
@@ -99,6 +100,7 @@ __all__ = [
     "ReplicationReport",
     "Result",
     "StaticGrowthDGP",
+    "StudyRun",
     "TestResult",
     "VariableMeta",
     "__version__",
@@ -128,6 +130,7 @@ __all__ = [
     "list_datasets",
     "list_replications",
     "load_dataset",
+    "load_study",
     "maddala_wu",
     "marginal_effect_plot",
     "marginal_effects",
@@ -140,6 +143,7 @@ __all__ = [
     "remittance_weighted_growth",
     "remittance_weights",
     "replicate",
+    "run_study",
     "save_figure",
     "sources",
     "specification_curve",

@@ -27,6 +27,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "migecon.estimate.fit_cli",
     "migecon.replicate.cli",
     "migecon.report.table_cli",
+    "migecon.study",
 )
 
 

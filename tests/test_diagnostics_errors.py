@@ -76,9 +76,11 @@ def _toy(values: dict[str, list[float]]) -> mg.Panel:
 
 
 def test_groupwise_heteroskedasticity_by_hand():
-    # No published xttest3 value on data available offline was found; this checks
-    # Baum's (2001) formula worked by hand. With y ~ 1 the FE residuals are the
-    # deviations from entity means: A = (-4, -2, 0, 6), B = (-1, 0, 1).
+    # No printed xttest3 output on data available offline was found (searched: Stata
+    # logs, lecture notes, Statalist, Baum 2001, gretl logs; see
+    # test_diagnostics_xttest3.py), so this checks Baum's (2001) formula, as coded in
+    # xttest3.ado, worked by hand. With y ~ 1 the FE residuals are the deviations
+    # from entity means: A = (-4, -2, 0, 6), B = (-1, 0, 1).
     panel = _toy({"A": [0, 2, 4, 10], "B": [1, 2, 3]})
     s_a, s_b = Fraction(56, 4), Fraction(2, 3)
     v_a = Fraction((16 - 14) ** 2 + (4 - 14) ** 2 + (0 - 14) ** 2 + (36 - 14) ** 2, 4 * 3)

@@ -311,6 +311,29 @@ def groupwise_heteroskedasticity(panel: Panel, formula: str) -> TestResult:
     -------
     TestResult
 
+    Notes
+    -----
+    Compared with the logic of ``xttest3.ado`` (version 1.0.7, read from its
+    source; no printed ``xttest3`` output on data available offline was found
+    to check the numbers against): the residuals are the same (``predict, e``
+    after ``xtreg, fe``, i.e. the within residuals, singletons included with
+    ``e = 0``), and so are ``s_i^2``, ``V_i`` and the overall variance
+    ``s^2 = r(Var) (N - 1) / N``. Two conventions differ, and only when some
+    entities have fewer than 3 periods or a constant squared residual:
+
+    * degrees of freedom: ``xttest3`` reports ``chi2(N_g)``, counting every
+      entity of the regression although entities with ``T_i = 1`` (and, in
+      exact arithmetic, ``T_i = 2``) add nothing to ``W``; here the degrees of
+      freedom count the entities that enter ``W``. The note then gives the
+      ``N_g`` that ``xttest3`` would use.
+    * entities with ``T_i = 2``: their within residuals are ``+a, -a``, so
+      ``V_i = 0`` and their term is undefined. Stata divides by zero (a missing
+      term, skipped) or, when rounding leaves ``V_i`` a tiny positive number,
+      adds a huge term; they are left out here with a
+      :class:`~migecon.errors.DroppedDataWarning`. An entity with ``T_i >= 3``
+      and ``V_i = 0`` raises :class:`~migecon.errors.DataError` instead of
+      being skipped silently.
+
     Examples
     --------
     >>> import migecon as mg
@@ -344,9 +367,14 @@ def groupwise_heteroskedasticity(panel: Panel, formula: str) -> TestResult:
                         f"entities {bad[:3]}, so its sampling variance is zero")
     stat = float(np.sum((s_i[use] - s2) ** 2 / v_i[use]))
     df = float(use.sum())
+    note = "fixed-effects (within) residuals, Baum (2001) xttest3 convention"
+    if len(short):
+        # xttest3 keeps e(N_g), all entities, as its degrees of freedom; say so,
+        # so that a user comparing with Stata can see why the p-values differ.
+        note += (f"; {len(short)} entities with fewer than 3 periods left out of W and of "
+                 f"the degrees of freedom (xttest3 would report chi2({d.n_entities}))")
     return TestResult(
         "Modified Wald test for groupwise heteroskedasticity", stat,
         float(stats.chi2.sf(stat, df)), df=df, distribution="chi2",
         null="the error variance is the same in every entity",
-        note="fixed-effects (within) residuals, Baum (2001) xttest3 convention"
-             + _absorbed_note(absorbed))
+        note=note + _absorbed_note(absorbed))

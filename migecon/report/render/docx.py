@@ -13,6 +13,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from migecon.report.render import require
+from migecon.report.render._ooxml import fixed_write_time, normalise_zip
 
 if TYPE_CHECKING:
     from migecon.report.model import Cell, TableModel
@@ -151,9 +152,12 @@ def render_docx(table: TableModel) -> bytes:
         run.font.size = Pt(8.5)
     doc.core_properties.author = "migecon"
     doc.core_properties.title = table.title or "Regression table"
+    when = fixed_write_time()
+    if when is not None:
+        doc.core_properties.created = doc.core_properties.modified = when
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue() if when is None else normalise_zip(buffer.getvalue(), when)
 
 
 def _column_widths(table: TableModel, available: int) -> list[int]:

@@ -15,6 +15,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from migecon.report.render import require
+from migecon.report.render._ooxml import fixed_write_time, normalise_zip
 
 if TYPE_CHECKING:
     from migecon.report.model import Cell, TableModel
@@ -133,9 +134,12 @@ def render_xlsx(table: TableModel) -> bytes:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.properties.creator = "migecon"
     wb.properties.title = table.title or "Regression table"
+    when = fixed_write_time()
+    if when is not None:
+        wb.properties.created = wb.properties.modified = when
     buffer = io.BytesIO()
     wb.save(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue() if when is None else normalise_zip(buffer.getvalue(), when)
 
 
 def _write_cell(put: Any, row: int, col: int, cell: Cell) -> None:
