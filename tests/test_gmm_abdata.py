@@ -196,10 +196,11 @@ def test_xtdpdsys_manual_example_is_h2(abdata: mg.Panel) -> None:
         assert res.tests[f"ar{m}"].stat == pytest.approx(st[f"ar{m}"], abs=ATOL_AR_STATA)
 
 
-#: Two-step system GMM log: coefficients agree within the float-storage tolerance, but every
-#: standard error is about 1.3e-5 (relative) larger than printed, a uniform scale difference
-#: that rounding the data to float32 does not remove and we could not trace (see
-#: docs/gmm.md); the F statistic moves accordingly.
+#: Two-step system GMM log: coefficients agree within the float-storage tolerance; every
+#: standard error is 1.36e-5 (relative) larger than printed because that (older) xtabond2
+#: scaled 'small' robust covariances by N/(N-K+1)*G/(G-1), not the (N-1)/(N-K)*G/(G-1) of
+#: the current source that migecon follows (checked exactly, with the same factor in two
+#: Roodman 2009 logs, in test_gmm_abdata_sargan.py); the F statistic moves accordingly.
 RTOL_SYS2_SE = 3e-5
 
 

@@ -20,8 +20,9 @@ table of factors):
     Stata's rules: ``regress`` (``N/(N-K)`` for robust, ``G/(G-1) (N-1)/(N-K)``
     for clusters), ``xtreg, fe`` / ``reghdfe`` (fixed effects nested in the
     clusters are not counted in ``K``), t with ``G - 1`` degrees of freedom
-    for clustered errors, and ``ivregress``'s ``RSS/N`` for 2SLS without
-    absorbed effects.
+    for clustered errors, ``xtscc``'s ``T/(T-1) (N-1)/(N-K)`` and t(T - 1)
+    for Driscoll-Kraay, and ``ivregress`` without ``small`` for 2SLS without
+    absorbed effects (``RSS/N``, sandwiches without a factor, z statistics).
 """
 
 from __future__ import annotations
@@ -196,6 +197,10 @@ class CovInputs:
         covariance; default ``N - K - df_entity - df_time``.
     force_normal : bool
         Use normal critical values whatever the convention (GLS, ivregress).
+    no_small_factor : bool
+        Apply no finite-sample factor to sandwich covariances even under
+        ``small_sample="stata"``: ``ivregress 2sls`` without ``small`` reports
+        HC0 / CR0 (2SLS without absorbed effects).
     """
 
     bread: np.ndarray
@@ -209,6 +214,7 @@ class CovInputs:
     time: np.ndarray | None = None
     sigma2_divisor: float | None = None
     force_normal: bool = False
+    no_small_factor: bool = False
 
     @property
     def nobs(self) -> int:
@@ -268,14 +274,15 @@ def compute_covariance(inputs: CovInputs, spec: CovSpec, *, entity_label: str = 
     scores = X * e[:, None]
     if spec.cov_type == "robust":
         meat = scores.T @ scores
-        factor = n / df_resid if stata else 1.0
-        desc = ("heteroskedasticity-robust (HC1, Stata)" if stata
+        hc1 = stata and not inputs.no_small_factor
+        factor = n / df_resid if hc1 else 1.0
+        desc = ("heteroskedasticity-robust (HC1, Stata)" if hc1
                 else "heteroskedasticity-robust (White, HC0)")
         dist = _dist(stata and not normal)
         return _sym(factor * A @ meat @ A), CovarianceInfo(
             "robust", desc, small_sample=spec.small_sample, dist=dist,
             df_resid=df_resid if dist == "t" else None,
-            adjustment=f"N/(N-K) = {factor:.6g}" if stata else "none")
+            adjustment=f"N/(N-K) = {factor:.6g}" if hc1 else "none")
     if spec.cov_type == "clustered":
         return _clustered(inputs, spec, scores, entity_label, time_label)
     return _driscoll_kraay(inputs, spec, scores)
@@ -283,7 +290,8 @@ def compute_covariance(inputs: CovInputs, spec: CovSpec, *, entity_label: str = 
 
 def _clustered(inputs: CovInputs, spec: CovSpec, scores: np.ndarray, entity_label: str,
                time_label: str) -> tuple[np.ndarray, CovarianceInfo]:
-    stata = spec.small_sample == "stata"
+    # ivregress without `small` (no_small_factor) reports CR0 with z statistics.
+    stata = spec.small_sample == "stata" and not inputs.no_small_factor
     groups = inputs.groups or {}
     missing = [c for c in spec.clusters if c not in groups]
     if missing:
@@ -340,7 +348,7 @@ def _clustered(inputs: CovInputs, spec: CovSpec, scores: np.ndarray, entity_labe
         n_clusters = tuple(counts)
     if stata:
         desc += ", Stata small-sample factors"
-    dist = _dist(stata and not inputs.force_normal)
+    dist = _dist(spec.small_sample == "stata" and not inputs.force_normal)
     return cov, CovarianceInfo(
         "clustered", desc, n_clusters=n_clusters, cluster_by="+".join(labels),
         small_sample=spec.small_sample, dist=dist,
@@ -351,7 +359,7 @@ def _driscoll_kraay(inputs: CovInputs, spec: CovSpec,
                     scores: np.ndarray) -> tuple[np.ndarray, CovarianceInfo]:
     if inputs.time is None:
         raise SpecificationError("Driscoll-Kraay errors need the time index of every row")
-    stata = spec.small_sample == "stata"
+    stata = spec.small_sample == "stata" and not inputs.no_small_factor
     times = _codes(inputs.time)
     n_periods = int(times.max()) + 1
     sums = np.zeros((n_periods, scores.shape[1]))
@@ -370,17 +378,21 @@ def _driscoll_kraay(inputs: CovInputs, spec: CovSpec,
             continue
         gamma = sums[lag:].T @ sums[:-lag]
         s += w[lag] * (gamma + gamma.T)
-    n, k_adj = inputs.nobs, inputs.k + inputs.df_entity + inputs.df_time
-    factor = (n - 1) / (n - k_adj) if stata else 1.0
+    # xtscc (1.3+) and ivreg2's dkraay(), small: T/(T-1) (N-1)/(N-K), where K
+    # counts the regressors and year dummies but not the entity effects
+    # removed by the within transformation (`xtscc y x i.year, fe`).
+    n, k_adj = inputs.nobs, inputs.k + inputs.df_time
+    factor = (n_periods / (n_periods - 1)) * (n - 1) / (n - k_adj) if stata else 1.0
     cov = _sym(factor * inputs.bread @ s @ inputs.bread)
     how = (f"= floor(4 (T/100)^(2/9)) with T = {n_periods}" if rule else "(chosen)")
     desc = f"Driscoll-Kraay ({spec.kernel} kernel, bandwidth {bw:g} {how})"
-    dist = _dist(stata and not inputs.force_normal)
+    dist = _dist(spec.small_sample == "stata" and not inputs.force_normal)
     return cov, CovarianceInfo(
         "driscoll-kraay", desc, small_sample=spec.small_sample, dist=dist,
         df_resid=float(n_periods - 1) if dist == "t" else None, kernel=spec.kernel,
         bandwidth=bw, n_clusters=n_periods, cluster_by="time",
-        adjustment=f"(N-1)/(N-K) = {factor:.6g}, t(T-1)" if stata else "none")
+        adjustment=(f"T/(T-1)·(N-1)/(N-K) = {factor:.6g}, t(T-1)" if stata
+                    else "none"))
 
 
 def kernel_weights(kernel: str, bandwidth: float, max_lag: int) -> np.ndarray:

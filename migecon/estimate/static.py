@@ -481,12 +481,16 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
     stata = spec.small_sample == "stata"
     k = len(names)
     divisor = None
-    if is_iv and stata and stage.df_entity + stage.df_time == 0 and base != "re":
-        divisor = float(n_obs)  # ivregress (no `small` option): sigma^2 = RSS/N
+    ivregress = is_iv and stata and stage.df_entity + stage.df_time == 0 and base != "re"
+    if ivregress:
+        # ivregress without `small`: sigma^2 = RSS/N and sandwiches without a
+        # finite-sample factor (HC0, CR0), z statistics.
+        divisor = float(n_obs)
     inputs = CovInputs(bread=bread, regressors=regressors, resid=resid, k=k,
                        df_entity=stage.df_entity, df_time=stage.df_time,
                        groups=stage.groups, entity=stage.entity, time=stage.time,
-                       sigma2_divisor=divisor, force_normal=is_iv or base in ("re", "mundlak"))
+                       sigma2_divisor=divisor, force_normal=is_iv or base in ("re", "mundlak"),
+                       no_small_factor=ivregress)
     cov, info = compute_covariance(inputs, spec, entity_label=label, time_label=time_label)
     df_resid = inputs.df_resid
     rss = float(resid @ resid)
