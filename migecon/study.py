@@ -262,7 +262,7 @@ def load_study(path: str | Path) -> StudySpec:
 
 
 def _resolve_recipe_paths(recipe: Mapping[str, Any], base: Path) -> dict[str, Any]:
-    """Source paths in a recipe are relative to the study file, not the working folder."""
+    """Paths in a recipe (source files, classification) are relative to the study file."""
     out = dict(recipe)
     source = out.get("source")
     if isinstance(source, Mapping):
@@ -273,6 +273,10 @@ def _resolve_recipe_paths(recipe: Mapping[str, Any], base: Path) -> dict[str, An
             elif isinstance(source.get(key), list):
                 source[key] = [str(base / str(v)) for v in source[key]]
         out["source"] = source
+    classification = out.get("classification")
+    if isinstance(classification, str) and Path(classification).suffix.lower() in (
+            ".xlsx", ".xls", ".csv"):
+        out["classification"] = str(base / classification)
     return out
 
 

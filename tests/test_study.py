@@ -259,3 +259,22 @@ models = ["sgmm"]
     text = (tmp_path / "study-output" / "main.txt").read_text()
     assert "System GMM" in text and "FE" in text
     assert (tmp_path / "study-output" / "gmmdiag.png").stat().st_size > 0
+
+
+def test_real_data_example_study(tmp_path, shared_data):
+    example = EXAMPLE.parent / "study_wdi.toml"
+    if not (example.parent / "../../shared/data/wdi/long").is_dir():
+        pytest.skip("examples/study_wdi.toml reads ../shared/data beside the project checkout")
+    run = mg.run_study(example, out=tmp_path, quiet=True)
+    # Five-year averages of developing countries, 1990-2019: six periods.
+    assert run.panel.times == [1990, 1995, 2000, 2005, 2010, 2015]
+    assert run.manifest["data"]["simulated"] is False
+    assert "build_report" in run.manifest["data"]["provenance"]
+    fe = run.results["fe"]
+    assert fe.cov_info.n_clusters == fe.n_entities == 103
+    # Every model's dropped rows are in the manifest, and nothing else was warned about.
+    for info in run.manifest["models"].values():
+        assert [w.split(":")[0] for w in info["warnings"]] == ["DroppedDataWarning"]
+    md = (tmp_path / "growth_wdi.md").read_text()
+    assert "year |" not in md          # drop = ["*.year"] hid the period dummies
+    assert "(t-5)" in md               # the lagged income is labelled as such

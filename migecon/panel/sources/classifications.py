@@ -163,7 +163,8 @@ class IncomeClassification:
         if not path.exists():
             raise SourceError(f"classification file not found: {path}")
         if path.suffix.lower() in (".xlsx", ".xls"):
-            sheets = pd.ExcelFile(path).sheet_names
+            with pd.ExcelFile(path) as book:  # closed at once: no open file left behind
+                sheets = book.sheet_names
             if "Country Analytical History" in sheets:
                 return cls.from_oghist(path)
             if "List of economies" in sheets:
