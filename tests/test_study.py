@@ -271,7 +271,7 @@ def test_real_data_example_study(tmp_path, shared_data):
     assert run.manifest["data"]["simulated"] is False
     assert "build_report" in run.manifest["data"]["provenance"]
     fe = run.results["fe"]
-    assert fe.cov_info.n_clusters == fe.n_entities == 103
+    assert fe.cov_info.n_clusters == fe.n_entities   # clustered by country
     # Every model's dropped rows are in the manifest, and nothing else was warned about.
     for info in run.manifest["models"].values():
         assert [w.split(":")[0] for w in info["warnings"]] == ["DroppedDataWarning"]
