@@ -13,7 +13,7 @@ from panel_fixtures import AGGREGATES, COUNTRIES, long_text, metadata_text, valu
 import migecon as mg
 from conftest import RESULTS
 from migecon.cli import main
-from migecon.errors import DataError, SourceError
+from migecon.errors import DataError, DroppedDataWarning, SourceError
 from migecon.panel.sources.classifications import IncomeClassification
 
 YEARS = (1990, 2022)
@@ -202,6 +202,41 @@ def test_derived_only_when_missing_and_countries_list(tmp_path: Path) -> None:
                                expected.to_numpy(), rtol=1e-12)
     with pytest.raises(SourceError, match=r"not found .*remittances \(BX.TRF.PWKR.DT.GD.ZS\)"):
         mg.build_panel(mg.catalog.REMITTANCES, mg.sources.WDIFiles(folder), derive="never")
+
+
+def test_on_missing_drop_leaves_out_what_the_source_lacks(tmp_path: Path, capsys) -> None:
+    folder, _ = _folder(tmp_path)
+    wanted = {"pop_growth": "SP.POP.GROW", "internet": "IT.NET.USER.ZS",
+              "remittances": "BX.TRF.PWKR.DT.GD.ZS", "fdi": "BX.KLT.DINV.WD.GD.ZS"}
+    # The default still fails, naming every indicator the folder lacks.
+    with pytest.raises(SourceError, match=r"not found .*internet \(IT.NET.USER.ZS\)"):
+        mg.build_panel(wanted, mg.sources.WDIFiles(folder))
+    with pytest.warns(DroppedDataWarning, match=r"2 indicator\(s\) .* left out .*"
+                                                r"internet \(IT.NET.USER.ZS\), fdi"):
+        panel = mg.build_panel(wanted, mg.sources.WDIFiles(folder), on_missing="drop")
+    # remittances is derived from its parts, which the folder holds; fdi's part
+    # (FDI inflows in US$) is absent, so fdi goes too.
+    assert panel.columns == ["pop_growth", "remittances"]
+    report = mg.BuildReport.from_dict(panel.metadata["build_report"])
+    assert report.indicators_missing == {"internet": "IT.NET.USER.ZS",
+                                         "fdi": "BX.KLT.DINV.WD.GD.ZS"}
+    assert report.indicators == {"pop_growth": "SP.POP.GROW",
+                                 "remittances": "BX.TRF.PWKR.DT.GD.ZS"}
+    assert "2 not in the source, left out: internet, fdi" in str(report)
+    with pytest.raises(DataError, match="on_missing must be 'error' or 'drop'"):
+        mg.build_panel(wanted, mg.sources.WDIFiles(folder), on_missing="skip")
+    with pytest.raises(SourceError, match="none of the indicators"):
+        mg.build_panel({"internet": "IT.NET.USER.ZS"}, mg.sources.WDIFiles(folder),
+                       on_missing="drop")
+    # The command line: --skip-missing.
+    args = ["build", "--data", str(folder), "--indicator", "pop_growth=SP.POP.GROW",
+            "--indicator", "internet=IT.NET.USER.ZS", "--out", str(tmp_path / "p.csv")]
+    assert main(args) == 1
+    assert "internet (IT.NET.USER.ZS)" in capsys.readouterr().err
+    with pytest.warns(DroppedDataWarning):
+        assert main([*args, "--skip-missing"]) == 0
+    assert "1 not in the source, left out: internet" in capsys.readouterr().out
+    assert list(pd.read_csv(tmp_path / "p.csv").columns) == ["iso3", "year", "pop_growth"]
 
 
 @pytest.mark.parametrize(("policy", "fiscal_year", "kept", "country_years_dropped"), [

@@ -21,6 +21,7 @@ The steps, each counted in the :class:`BuildReport` kept in
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -78,6 +79,7 @@ class BuildReport:
     n_periods: int = 0
     nobs: int = 0
     notes: list[str] = field(default_factory=list)
+    indicators_missing: dict[str, str] = field(default_factory=dict)  # name -> code, dropped
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data (JSON-serialisable) for the panel metadata."""
@@ -98,6 +100,9 @@ class BuildReport:
         derived = (f"; derived: {', '.join(f'{k} = {v}' for k, v in self.derived.items())}"
                    if self.derived else "")
         lines.append(f"  indicators  {len(self.indicators)}{derived}")
+        if self.indicators_missing:
+            lines.append(f"              {len(self.indicators_missing)} not in the source, left "
+                         f"out: {_preview(list(self.indicators_missing))}")
         window = f" ({self.years[0]}-{self.years[1]})" if self.years else ""
         lines.append(f"  read        {self.rows_read:,} rows; {self.values_received:,} values "
                      f"in the window{window}")
@@ -158,6 +163,7 @@ def build_panel(
     harmonise: bool = True,
     on_unknown: Literal["error", "drop"] = "error",
     on_duplicate: OnDuplicate = "error",
+    on_missing: Literal["error", "drop"] = "error",
 ) -> Panel:
     """Build a country-year Panel from a source, with a build report.
 
@@ -200,6 +206,11 @@ def build_panel(
         with a warning and a count in the report.
     on_duplicate : {"error", "first", "last", "mean"}
         Repeated (indicator, country, year) values.
+    on_missing : {"error", "drop"}
+        Indicators the source does not hold (nor their parts, for derived
+        ratios): error (default) or leave them out of the panel with a
+        :class:`~migecon.errors.DroppedDataWarning`, listed in the report's
+        ``indicators_missing``. Useful with a named set and a partial download.
 
     Returns
     -------
@@ -229,9 +240,24 @@ def build_panel(
                           "or source=mg.sources.WDIApi()")
     inds = as_indicator_set(GROWTH_MIGRATION if indicators is None else indicators)
     width = _check_options(frequency, years, derive, on_unknown)
+    if on_missing not in ("error", "drop"):
+        raise DataError(f"on_missing must be 'error' or 'drop'; got {on_missing!r}")
     report = BuildReport(source=getattr(source, "name", type(source).__name__),
                          indicators=inds.codes(), years=years, frequency=str(frequency))
-    values, meta = _fetch(inds, source, years, derive, report)
+    values, meta = _fetch(inds, source, years, derive, report, on_missing)
+    if report.indicators_missing:
+        inds = IndicatorSet(inds.name, [i for n, i in inds.items()
+                                        if n not in report.indicators_missing],
+                            inds.description)
+        report.indicators = inds.codes()
+        if not len(inds):
+            raise SourceError(f"none of the indicators is in {report.source}: "
+                              f"{report.indicators_missing}")
+        warnings.warn(
+            f"build_panel: {len(report.indicators_missing)} indicator(s) not in "
+            f"{report.source} left out (on_missing='drop'): "
+            + ", ".join(f"{n} ({c})" for n, c in report.indicators_missing.items()),
+            DroppedDataWarning, stacklevel=2)
     values = _harmonise(values, harmonise, on_unknown, report)
     wide = _pivot(values, on_duplicate, meta)
     wide = _derive(wide, inds, report)
@@ -272,7 +298,8 @@ def _check_options(frequency: str, years: tuple[int, int] | None, derive: str,
 
 
 def _fetch(inds: IndicatorSet, source: Source, years: tuple[int, int] | None, derive: str,
-           report: BuildReport) -> tuple[pd.DataFrame, dict[str, IndicatorMeta]]:
+           report: BuildReport, on_missing: str = "error"
+           ) -> tuple[pd.DataFrame, dict[str, IndicatorMeta]]:
     """Values of every indicator (or of the parts of the ones to derive)."""
     has = getattr(source, "has", None)
     direct: list[str] = []
@@ -310,6 +337,14 @@ def _fetch(inds: IndicatorSet, source: Source, years: tuple[int, int] | None, de
         meta.update(more.meta)
         report.rows_read += int(more.report.get("rows_read", 0))
         missing = [c for c in missing if c not in parts] + _missing(more, inputs)
+    if missing and on_missing == "drop":
+        # An indicator is missing when its code is, or (derived) when one of its parts is.
+        for name, ind in inds.items():
+            needs = {ind.code, *(DERIVATIONS[ind.code].inputs if ind.code in DERIVATIONS
+                                 else ())}
+            if ind.code in missing or (ind.code not in meta and needs & set(missing)):
+                report.indicators_missing[name] = ind.code
+        missing = []
     if missing:
         names = {i.code: n for n, i in inds.items()}
         listed = ", ".join(f"{names.get(c, 'input')} ({c})" for c in missing)
@@ -337,8 +372,6 @@ def _harmonise(values: pd.DataFrame, harmonise: bool, on_unknown: str,
     if harmonise:
         names = pd.unique(values["iso3"])
         if on_unknown == "drop":
-            import warnings
-
             with warnings.catch_warnings(record=True):
                 warnings.simplefilter("always")
                 mapping = to_iso3(list(names), on_unknown="drop")
@@ -350,8 +383,6 @@ def _harmonise(values: pd.DataFrame, harmonise: bool, on_unknown: str,
         if unknown:
             lost = int(values["iso3"].isna().sum())
             report.countries_dropped["unknown name or UN region"] = sorted(unknown)
-            import warnings
-
             warnings.warn(f"{len(unknown)} country name(s) not recognised: {lost} values "
                           f"dropped ({_preview(sorted(unknown), 5)})", DroppedDataWarning,
                           stacklevel=3)

@@ -57,6 +57,9 @@ def register(subparsers: Any) -> None:
                       help="minimum years per period average (default 1)")
     what.add_argument("--interpolate", action="append", default=[], metavar="VAR",
                       help="interpolate inside gaps, flagged (repeatable)")
+    what.add_argument("--skip-missing", action="store_true",
+                      help="leave out indicators the source lacks (listed in the report) "
+                           "instead of failing")
     parser.add_argument("--out", type=Path, required=True,
                         help="output file: .parquet, .csv or .dta")
     parser.add_argument("--force", action="store_true", help="overwrite --out if it exists")
@@ -127,7 +130,8 @@ def run(args: argparse.Namespace) -> int:
         _indicators(args, source), source, countries=countries, years=_years(args.years),
         frequency=args.frequency, classification=args.classification, policy=args.policy,
         fiscal_year=args.fiscal_year, interpolate=args.interpolate or None,
-        min_obs=args.min_obs, harmonise=args.file is None or args.countries is not None)
+        min_obs=args.min_obs, harmonise=args.file is None or args.countries is not None,
+        on_missing="drop" if args.skip_missing else "error")
     print(BuildReport.from_dict(panel.metadata["build_report"]))
     out.parent.mkdir(parents=True, exist_ok=True)
     written = [out]
