@@ -160,3 +160,19 @@ def test_existing_transform_names_keep_working(sim_panel: mg.Panel) -> None:
     assert averaged.metadata["frequency"] == "5y"
     with pytest.raises(DataError, match="unknown transformation"):
         small.transform(logs=["x"])
+
+
+def test_calendar_lag_on_period_averages_fails_with_the_period_length():
+    # Lags count calendar years: on five-year averages a one-year lag finds nothing.
+    # An empty column would only fail later, in a regression; say why here instead.
+    five = mg.load_dataset("remittances_sim").transform(average=5)
+    with pytest.raises(DataError, match=r"5 years apart .* lag=\{'log_gdppc': 5\}"):
+        five.transform(lag={"log_gdppc": 1})
+    with pytest.raises(DataError, match="growth= and diff= compare consecutive years"):
+        five.transform(growth=["log_gdppc"])
+    previous = five.transform(lag={"log_gdppc": 5})["L5_log_gdppc"]
+    level = five["log_gdppc"]
+    assert previous.loc[("SIM001", 1995)] == level.loc[("SIM001", 1990)]
+    # A column that is empty to begin with stays a plain empty lag, not an error.
+    empty = five.with_columns({"nothing": level * float("nan")})
+    assert empty.transform(lag={"nothing": 1})["L1_nothing"].isna().all()

@@ -372,12 +372,14 @@ def apply(panel: Panel, *, log: Sequence[str] | None = None,
     new, meta = {}, {}
     for name in growth or []:
         new_name = f"growth_{name}"
-        new[new_name] = tr.growth(current[name])
+        new[new_name] = _not_all_lost(tr.growth(current[name]), current, name,
+                                      f"growth=[{name!r}]")
         meta[new_name] = current.variables[name].with_step(
             f"growth({name})", label=f"{current.label(name)} growth", unit="%")
     for name in diff or []:
         new_name = f"D_{name}"
-        new[new_name] = tr.diff(current[name])
+        new[new_name] = _not_all_lost(tr.diff(current[name]), current, name,
+                                      f"diff=[{name!r}]")
         meta[new_name] = current.variables[name].with_step(
             f"D({name})", label=f"Δ {current.label(name)}")
     current = current.with_columns(new, meta) if new else current
@@ -386,7 +388,8 @@ def apply(panel: Panel, *, log: Sequence[str] | None = None,
         for k in [ks] if isinstance(ks, int) else ks:
             new_name = f"L{k}_{name}" if k >= 0 else f"F{-k}_{name}"
             when = f"t-{k}" if k >= 0 else f"t+{-k}"
-            new[new_name] = tr.lag(current[name], k)
+            new[new_name] = _not_all_lost(tr.lag(current[name], k), current, name,
+                                          f"lag={{{name!r}: {k}}}")
             meta[new_name] = current.variables[name].with_step(
                 f"L({name}, {k})", label=f"{current.label(name)} ({when})")
     current = current.with_columns(new, meta) if new else current
@@ -409,6 +412,30 @@ def apply(panel: Panel, *, log: Sequence[str] | None = None,
     if average:
         current = _average_panel(current, average, min_obs)
     return current
+
+
+def _not_all_lost(result: pd.Series, panel: Panel, name: str, what: str) -> pd.Series:
+    """Fail when a lag-based transformation leaves no value although the input has some.
+
+    Lags count calendar years, so on a panel of period averages (times 1990,
+    1995, ...) a one-year lag finds nothing: say so rather than add an empty
+    column that fails much later in a regression.
+    """
+    if result.notna().any() or not panel[name].notna().any():
+        return result
+    times = panel.times
+    steps = np.diff(np.asarray(times)) if len(times) > 1 else np.array([1])
+    width = int(np.gcd.reduce(steps)) if steps.size else 1
+    hint = ""
+    if width > 1:
+        hint = (f"; the panel's periods are {width} years apart ({times[0]}, {times[1]}, ...)"
+                + (f", so the previous period is lag={{{name!r}: {width}}}"
+                   if what.startswith("lag") else
+                   ", and growth= and diff= compare consecutive years"))
+    raise DataError(
+        f"{what}: no value of {name!r} has one the given number of years earlier in the same "
+        f"country, so the new column would be empty. Lags count calendar years{hint}; "
+        "or transform the annual panel in the same call as average= (which runs last)")
 
 
 def _average_panel(panel: Panel, width: int, min_obs: int) -> Panel:
