@@ -385,8 +385,9 @@ def run_study(path: str | Path, *, out: str | Path | None = None, force: bool = 
     clock = time.perf_counter()
 
     panel, data_notes = _load_data(spec)
-    say(f"Data: {panel.nobs} rows, {panel.n_entities} {panel.entity_name}, "
-        f"{min(panel.times)}-{max(panel.times)}")
+    say(f"Data: {panel.nobs} rows, {panel.n_entities} units of {panel.entity_name!r}, "
+        f"{min(panel.times)}-{max(panel.times)}"
+        + (" (SIMULATED: not real countries)" if panel.is_simulated else ""))
     results: dict[str, Any] = {}
     model_info: dict[str, Any] = {}
     from migecon.replicate.runner import fit_model

@@ -40,3 +40,14 @@ def test_console_script_runs() -> None:
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0
     assert done.stdout.startswith("migecon ")
+
+
+def test_output_piped_into_a_reader_that_stops_early_is_not_a_traceback() -> None:
+    # `migecon replicate --list | head -0`: the reader is gone before migecon writes.
+    reader = subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE)
+    reader.wait()
+    done = subprocess.run([sys.executable, "-m", "migecon.cli", "replicate", "--list"],
+                          stdout=reader.stdin, stderr=subprocess.PIPE, text=True, check=False)
+    reader.stdin.close()
+    assert done.returncode == 141, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
