@@ -266,15 +266,21 @@ def load_study(path: str | Path) -> StudySpec:
 def _resolve_recipe_paths(recipe: Mapping[str, Any], base: Path) -> dict[str, Any]:
     """Paths in a recipe (source files, classification) are relative to the study file."""
     out = dict(recipe)
+
+    def resolve(table: Mapping[str, Any]) -> dict[str, Any]:
+        table = dict(table)
+        for key in ("path", "paths", "totals", "bilateral"):
+            if isinstance(table.get(key), str):
+                table[key] = str(base / table[key])
+            elif isinstance(table.get(key), list):
+                table[key] = [str(base / str(v)) for v in table[key]]
+        return table
+
     source = out.get("source")
     if isinstance(source, Mapping):
-        source = dict(source)
-        for key in ("path", "paths"):
-            if isinstance(source.get(key), str):
-                source[key] = str(base / source[key])
-            elif isinstance(source.get(key), list):
-                source[key] = [str(base / str(v)) for v in source[key]]
-        out["source"] = source
+        out["source"] = resolve(source)
+    elif isinstance(source, list):
+        out["source"] = [resolve(t) if isinstance(t, Mapping) else t for t in source]
     classification = out.get("classification")
     if isinstance(classification, str) and Path(classification).suffix.lower() in (
             ".xlsx", ".xls", ".csv"):

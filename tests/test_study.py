@@ -270,6 +270,9 @@ def test_real_data_example_study(tmp_path, shared_data):
     assert run.panel.times == [1990, 1995, 2000, 2005, 2010, 2015]
     assert run.manifest["data"]["simulated"] is False
     assert "build_report" in run.manifest["data"]["provenance"]
+    # World Bank indicators and the UN DESA diaspora share in one build (Combined source).
+    assert run.panel.variables["diaspora"].source.startswith("United Nations")
+    assert "diaspora" in run.results["fe"].params.index
     fe = run.results["fe"]
     assert fe.cov_info.n_clusters == fe.n_entities   # clustered by country
     # Every model's dropped rows are in the manifest, and nothing else was warned about.

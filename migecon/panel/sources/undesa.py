@@ -378,6 +378,10 @@ class UNDESA:
         self.population = population
         self.on_unknown: OnUnknown = on_unknown
 
+    def has(self, code: str) -> bool:
+        """True for the series UN DESA delivers (keys of :data:`UNDESA_SERIES`)."""
+        return code in UNDESA_SERIES
+
     def fetch(self, codes: Sequence[str], *, years: tuple[int, int] | None = None
               ) -> SourceData:
         """Values of ``codes`` (keys of :data:`UNDESA_SERIES`) by ISO3 and year.
