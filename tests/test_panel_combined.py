@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import migecon as mg
@@ -95,3 +96,19 @@ def test_real_diaspora_in_five_year_panel_equals_start_of_period_stocks(shared_d
     expected = direct.reindex(got.index)
     assert len(got) > 700
     np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12)
+
+
+def test_command_line_builds_world_bank_and_un_desa_together(tmp_path, capsys):
+    from migecon.cli import main
+
+    a, _, totals = _files(tmp_path)
+    out = tmp_path / "panel.csv"
+    assert main(["build", "--data", str(a), "--undesa-totals", str(totals),
+                 "--indicator", "growth=NY.GDP.PCAP.KD.ZG",
+                 "--indicator", "diaspora=diaspora_share", "--out", str(out)]) == 0
+    assert "diaspora" in capsys.readouterr().out
+    frame = pd.read_csv(out).dropna()
+    assert frame["diaspora"].tolist() == pytest.approx([5.0, 6.0])
+    assert main(["build", "--file", str(totals), "--entity", "country",
+                 "--undesa-totals", str(totals), "--out", str(tmp_path / "x.csv")]) == 1
+    assert "go with --data or --api" in capsys.readouterr().err

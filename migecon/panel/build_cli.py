@@ -35,6 +35,11 @@ def register(subparsers: Any) -> None:
                        help="World Bank files, folders or zips (repeatable)")
     where.add_argument("--api", action="store_true", help="the World Bank API (cached)")
     where.add_argument("--file", type=Path, help="your own csv, xlsx, dta or parquet file")
+    where.add_argument("--undesa-totals", type=Path, metavar="CSV",
+                       help="with --data or --api: UN DESA country totals, for indicators such "
+                            "as diaspora=diaspora_share (population from the World Bank source)")
+    where.add_argument("--undesa-bilateral", type=Path, action="append", metavar="CSV",
+                       help="with --data or --api: UN DESA bilateral stocks (repeatable)")
     parser.add_argument("--entity", help="entity column of --file")
     parser.add_argument("--time", help="year column of --file (long layout)")
     parser.add_argument("--offline", action="store_true", help="with --api: use the cache only")
@@ -82,6 +87,14 @@ def _source(args: argparse.Namespace) -> Any:
     if sum(chosen) != 1:
         raise SourceError("give exactly one source: --data PATH (World Bank files), --api, or "
                           "--file PATH (your own file)")
+    if args.undesa_totals or args.undesa_bilateral:
+        if args.file is not None:
+            raise SourceError("--undesa-totals/--undesa-bilateral go with --data or --api (the "
+                              "World Bank source gives the population for diaspora shares)")
+        wdi = sources.WDIFiles(*args.data) if args.data else _api(args)
+        undesa = sources.UNDESA(totals=args.undesa_totals, bilateral=args.undesa_bilateral,
+                                population=wdi, on_unknown="drop")
+        return sources.Combined(wdi, undesa)
     if args.data:
         return sources.WDIFiles(*args.data)
     if args.file is not None:
@@ -89,6 +102,10 @@ def _source(args: argparse.Namespace) -> Any:
             raise SourceError("--file needs --entity (the country column), and --time for a "
                               "long file")
         return sources.UserFiles(args.file, entity=args.entity, time=args.time)
+    return _api(args)
+
+
+def _api(args: argparse.Namespace) -> Any:
     try:
         from migecon.panel.sources.wdi_api import WDIApi
     except ImportError as exc:  # pragma: no cover - depends on the installation
