@@ -112,3 +112,29 @@ def test_command_line_builds_world_bank_and_un_desa_together(tmp_path, capsys):
     assert main(["build", "--file", str(totals), "--entity", "country",
                  "--undesa-totals", str(totals), "--out", str(tmp_path / "x.csv")]) == 1
     assert "go with --data or --api" in capsys.readouterr().err
+
+
+class _NoHas:
+    """A source that cannot say what it holds (like the World Bank API)."""
+
+    name = "api-like"
+
+    def __init__(self) -> None:
+        self.asked: list[list[str]] = []
+
+    def fetch(self, codes, *, years=None):
+        self.asked.append(list(codes))
+        if any(not c.startswith("NY.") for c in codes):
+            raise SourceError(f"unknown indicator(s) {codes}")
+        values = pd.DataFrame({"code": ["NY.GDP.PCAP.KD.ZG"], "iso3": ["NPL"], "year": [2000],
+                               "value": [4.0]})
+        return mg.sources.SourceData(values=values, meta={}, report={"missing": []})
+
+
+def test_a_source_without_has_is_not_asked_for_codes_another_source_claims(tmp_path):
+    a, _, totals = _files(tmp_path)
+    api = _NoHas()
+    both = mg.sources.Combined(api, mg.sources.UNDESA(totals, population=mg.sources.WDIFiles(a)))
+    data = both.fetch(["NY.GDP.PCAP.KD.ZG", "diaspora_share"])
+    assert api.asked == [["NY.GDP.PCAP.KD.ZG"]]
+    assert data.report["from"] == {"NY.GDP.PCAP.KD.ZG": "api-like", "diaspora_share": "undesa"}

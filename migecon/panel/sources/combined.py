@@ -26,7 +26,7 @@ class Combined:
     A source is asked only for the codes it may hold: sources with a
     ``has(code)`` method (World Bank files, UN DESA) are skipped for codes they
     do not have; others (the World Bank API) are asked for every code still
-    missing and report what they lack.
+    missing that no source claims, and report what they lack.
 
     Parameters
     ----------
@@ -81,8 +81,12 @@ class Combined:
         meta: dict[str, IndicatorMeta] = {}
         report: dict[str, Any] = {"source": self.name, "parts": [], "from": {},
                                   "rows_read": 0}
+        # A source that cannot tell what it holds (the API) is not asked for codes another
+        # source says it holds: the API would reject a UN DESA series name.
+        claimed = {c for c in remaining if any(_has(s, c) is True for s in self.sources)}
         for source in self.sources:
-            ask = [c for c in remaining if _has(source, c) is not False]
+            ask = [c for c in remaining
+                   if (h := _has(source, c)) is True or (h is None and c not in claimed)]
             if not ask:
                 continue
             data = source.fetch(ask, years=years)
