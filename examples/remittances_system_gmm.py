@@ -60,22 +60,23 @@ MAIN = ("growth L.log_gdppc remittances diaspora {controls} yr*, "
 
 
 def real_panel(data: Path) -> mg.Panel:
-    """Five-year WDI panel of developing countries with the UN DESA diaspora share."""
+    """Five-year WDI panel of developing countries with the UN DESA diaspora share.
+
+    One build from two sources: each indicator comes from the first that holds it. The
+    UN DESA stocks are five-yearly, so a period's average is its start-of-period stock.
+    """
     wdi = mg.sources.WDIFiles(data / "wdi" / "long")
-    panel = mg.build_panel(WDI_CODES, wdi, countries="developing",
-                           classification=data / "classifications" / "OGHIST_2025_10_07.xlsx",
-                           years=(1990, 2019), frequency="5y")
     undesa = mg.sources.UNDESA(totals=data / "migrant_stock" / "undesa_ims2020_country_totals.csv",
                                population=wdi, on_unknown="drop")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        stocks = undesa.fetch(["diaspora_share"]).values
+        panel = mg.build_panel({**WDI_CODES, "diaspora": "diaspora_share"},
+                               mg.sources.Combined(wdi, undesa), countries="developing",
+                               classification=data / "classifications" / "OGHIST_2025_10_07.xlsx",
+                               years=(1990, 2019), frequency="5y")
     for w in caught:
-        print(f"UN DESA: {w.message}")
-    # the stock at the start of each five-year period (1990 for 1990-94, ...)
-    diaspora = stocks.set_index(["iso3", "year"])["value"].rename("diaspora")
-    diaspora = diaspora.reindex(panel.data.index)
-    return panel.with_columns({"diaspora": diaspora, "log_gdppc": np.log(panel["gdppc"])})
+        print(f"Data: {w.message}")
+    return panel.with_columns({"log_gdppc": np.log(panel["gdppc"])})
 
 
 def simulated_panel() -> mg.Panel:
