@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from importlib import metadata
 from pathlib import Path
@@ -292,3 +293,13 @@ def test_own_parquet_written_by_migecon_needs_no_column_names(tmp_path):
     assert run.panel.content_hash() == panel.content_hash()
     assert run.manifest["data"]["provenance"]["true_params"] == panel.metadata["true_params"]
 
+
+
+def test_the_documented_study_file_is_valid(tmp_path):
+    # docs/study.md shows the schema as a study file: it must pass the key-by-key checks.
+    text = (EXAMPLE.parents[1] / "docs" / "study.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", text, flags=re.S)
+    spec = mg.load_study(_write(tmp_path, blocks[0]))
+    assert [m.id for m in spec.models] == ["fe", "sgmm"]
+    assert [t.id for t in spec.tables] == ["main"] and spec.figures[0].kind == "coefplot"
+    assert spec.data_file == tmp_path / "data" / "panel.csv"
