@@ -196,26 +196,20 @@ def test_xtdpdsys_manual_example_is_h2(abdata: mg.Panel) -> None:
         assert res.tests[f"ar{m}"].stat == pytest.approx(st[f"ar{m}"], abs=ATOL_AR_STATA)
 
 
-#: Two-step system GMM log: coefficients agree within the float-storage tolerance; every
-#: standard error is 1.36e-5 (relative) larger than printed because that (older) xtabond2
-#: scaled 'small' robust covariances by N/(N-K+1)*G/(G-1), not the (N-1)/(N-K)*G/(G-1) of
-#: the current source that migecon follows (checked exactly, with the same factor in two
-#: Roodman 2009 logs, in test_gmm_abdata_sargan.py); the F statistic moves accordingly.
-RTOL_SYS2_SE = 3e-5
-
-
 def test_twostep_system_small_log(abdata: mg.Panel) -> None:
+    # Coefficients, sample and the F test's degrees of freedom as printed. The printed
+    # standard errors and F come from an older xtabond2 whose 'small' factor was
+    # N/(N-K+1)*G/(G-1), not the current (N-1)/(N-K)*G/(G-1) that migecon follows: they are
+    # checked at printed precision after that conversion, and as printed (strict xfail), in
+    # test_gmm_abdata_sargan.py ("forum_twostep_system").
     ref = SYS["xtabond2_twostep_system_small"]
     res = _run(ref, abdata)
     _check(res.params, ref["coef"], ATOL_7DP)
-    for name, value in ref["se"].items():
-        assert res.std_errors[name] == pytest.approx(value, rel=RTOL_SYS2_SE), name
     st = ref["stats"]
     assert (res.nobs, res.n_entities, res.stats["n_instruments"]) == \
         (st["nobs"], st["n_groups"], st["n_instruments"])
     f = res.f_stat
     assert f is not None and f.df == (st["F_df1"], st["F_df2"])
-    assert f.stat == pytest.approx(st["F"], rel=RTOL_SYS2_SE)
     assert res.cov_info.description.startswith("two-step, Windmeijer")
 
 
