@@ -244,6 +244,11 @@ def load_study(path: str | Path) -> StudySpec:
     figures = tuple(_output(f, i, where, "figure", ids) for i, f in
                     enumerate(raw.get("figure", [])))
     out_ids = [o.id for o in (*tables, *figures)]
+    reserved = sorted(set(out_ids) & {"manifest", "results", "diagnostics"})
+    if reserved:
+        raise SpecificationError(f"{where}: ids {reserved} are taken by the files every run "
+                                 "writes (manifest.json, results.json, diagnostics.txt); "
+                                 "choose other table or figure ids")
     dup = sorted({i for i in out_ids if out_ids.count(i) > 1})
     if dup:
         raise SpecificationError(f"{where}: table and figure ids name files and must be "

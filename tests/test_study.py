@@ -196,6 +196,7 @@ options = {{estimator = "fe", effects = "twoway", cov_type = "clustered"}}
     (('[[table]]', '[[figure]]\nid = "f"\nkind = "pie"\n[[table]]'), "kind must be one of"),
     (('formula = "growth ~ remittances + investment"', 'command = "x"'),
      r"method \"fit\" needs formula"),
+    (('id = "t"', 'id = "diagnostics"'), r"ids \['diagnostics'\] are taken"),
 ])
 def test_bad_study_files_name_the_problem(tmp_path, change, message):
     old, new = change
