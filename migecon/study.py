@@ -395,10 +395,15 @@ def run_study(path: str | Path, *, out: str | Path | None = None, force: bool = 
     started = _dt.datetime.now(_dt.UTC)
     clock = time.perf_counter()
 
-    panel, data_notes = _load_data(spec)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        panel, data_notes = _load_data(spec)
+    # Rows, countries or indicators the data step dropped go into the manifest.
+    data_notes += [f"{w.category.__name__}: {w.message}" for w in caught]
     say(f"Data: {panel.nobs} rows, {panel.n_entities} units of {panel.entity_name!r}, "
         f"{min(panel.times)}-{max(panel.times)}"
-        + (" (SIMULATED: not real countries)" if panel.is_simulated else ""))
+        + (" (SIMULATED: not real countries)" if panel.is_simulated else "")
+        + (f" ({len(caught)} warning(s), in the manifest)" if caught else ""))
     results: dict[str, Any] = {}
     model_info: dict[str, Any] = {}
     from migecon.replicate.runner import fit_model

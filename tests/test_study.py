@@ -304,3 +304,26 @@ def test_the_documented_study_file_is_valid(tmp_path):
     assert [m.id for m in spec.models] == ["fe", "sgmm"]
     assert [t.id for t in spec.tables] == ["main"] and spec.figures[0].kind == "coefplot"
     assert spec.data_file == tmp_path / "data" / "panel.csv"
+
+
+def test_data_step_warnings_go_into_the_manifest(tmp_path):
+    (tmp_path / "wdi").mkdir()
+    (tmp_path / "wdi" / "ny.gdp.pcap.kd.zg.csv").write_text(
+        "Country Name,Country Code,Year,Value\n"
+        + "".join(f"{c},{i},{y},{g}\n" for c, i in (("Nepal", "NPL"), ("Peru", "PER"))
+                  for y, g in ((2000, 1.5), (2001, 2.5), (2002, 0.5))))
+    study = _write(tmp_path, """
+[study]
+title = "Partial download"
+[dataset.recipe]
+indicators = {growth = "NY.GDP.PCAP.KD.ZG", internet = "IT.NET.USER.ZS"}
+on_missing = "drop"
+source = {type = "wdi_files", path = "wdi"}
+[diagnose]
+formula = "growth ~ 1"
+""")
+    run = mg.run_study(study, quiet=True)
+    notes = run.manifest["data"]["notes"]
+    assert any(n.startswith("DroppedDataWarning: build_panel: 1 indicator(s)") and
+               "internet (IT.NET.USER.ZS)" in n for n in notes)
+    assert run.panel.columns == ["growth"]
