@@ -174,13 +174,9 @@ class InstrumentMatrix:
                 Dm = np.zeros((m, nd, self.n_units))
                 for pos, part in parts:
                     Dm[:, pos, :] += part
-            # Σ_s Dm[s] Dm[s]' in a few large matrix products rather than m small
-            # ones; chunks of s bound the transposed copy to about 2**20 numbers.
             acc = np.zeros((nd, nd))
-            step = max(1, (1 << 20) // max(1, nd * self.n_units))
-            for s0 in range(0, m, step):
-                flat = np.ascontiguousarray(Dm[s0:s0 + step].transpose(1, 0, 2)).reshape(nd, -1)
-                acc += flat @ flat.T
+            for s in range(m):
+                acc += Dm[s] @ Dm[s].T
             S[np.ix_(dcols, dcols)] = acc
         for s in range(m):
             rs = [r for r in np.flatnonzero(M[:, s]) if self.rows[r][0].size]
