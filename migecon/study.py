@@ -600,9 +600,7 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return str(value)
+    return str(value)
 
 
 # ------------------------------------------------------------------ command line
