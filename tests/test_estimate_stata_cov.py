@@ -208,3 +208,17 @@ def test_ivregress_2sls_sandwiches(hsng: mg.Panel, key: str, options: dict) -> N
     _check_all(res.tstats, ref["t"], "z", HSNG_TERMS)
     if key == "2sls_cluster":
         assert res.cov_info.n_clusters == 9
+
+
+@pytest.mark.parametrize(("key", "options"), [
+    ("2sls_robust_small", {"cov_type": "robust"}),
+    ("2sls_cluster_small", {"cov_type": "clustered", "cluster": "division"}),
+])
+def test_ivregress_small_is_the_reghdfe_convention(hsng: mg.Panel, key: str,
+                                                   options: dict) -> None:
+    """ivregress 2sls ..., small (as ivreg2/ivreghdfe): HC1 / CR1 factors and t statistics."""
+    res = mg.fit(HSNG_FORMULA, hsng, estimator="pooled", effects="none",
+                 small_sample="reghdfe", **options)
+    assert res.cov_info.dist == "t"
+    _check_all(pd.Series(np.diag(res.cov), index=res.cov.index), HSNG[key]["V_diag"], "V",
+               HSNG_TERMS)

@@ -39,10 +39,25 @@ from migecon.estimate.results import CovarianceInfo
 
 __all__ = ["CLUSTER_DF", "COV_TYPES", "KERNELS", "SMALL_SAMPLE", "CovInputs", "CovSpec",
            "compute_covariance", "kernel_weights", "linearmodels_cov_options",
-           "parse_cov_options"]
+           "parse_cov_options", "stata_factors"]
 
 COV_TYPES = ("unadjusted", "robust", "clustered", "driscoll-kraay")
-SMALL_SAMPLE = ("none", "stata")
+SMALL_SAMPLE = ("none", "stata", "reghdfe")
+
+
+def stata_factors(small_sample: str) -> bool:
+    """True for the conventions that apply Stata's finite-sample factors.
+
+    ``"reghdfe"`` is ``"stata"`` except for instrumental variables, whose
+    inference it reports like ``ivreghdfe`` / ``ivreg2, small`` (t statistics)
+    rather than like ``xtivreg`` and ``ivregress`` (z statistics).
+
+    Examples
+    --------
+    >>> [stata_factors(s) for s in SMALL_SAMPLE]
+    [False, True, True]
+    """
+    return small_sample in ("stata", "reghdfe")
 KERNELS = ("bartlett", "parzen", "quadratic-spectral")
 CLUSTER_DF = ("each", "min")
 _KERNEL_ALIASES = {"bartlett": "bartlett", "newey-west": "bartlett", "parzen": "parzen",
@@ -81,8 +96,9 @@ def parse_cov_options(cov_type: str, small_sample: str, *, entity_name: str = "e
     ----------
     cov_type : {"unadjusted", "robust", "clustered", "driscoll-kraay"}
         The covariance estimator.
-    small_sample : {"none", "stata"}
-        Finite-sample convention.
+    small_sample : {"none", "stata", "reghdfe"}
+        Finite-sample convention (``"reghdfe"``: as ``"stata"``, with IV
+        inference as ``ivreghdfe``).
     entity_name, time_name : str
         Names of the panel's index levels (accepted as cluster names).
     **options
@@ -253,7 +269,7 @@ def compute_covariance(inputs: CovInputs, spec: CovSpec, *, entity_label: str = 
     >>> info.description
     'heteroskedasticity-robust (HC1, Stata)'
     """
-    stata = spec.small_sample == "stata"
+    stata = stata_factors(spec.small_sample)
     n, k = inputs.nobs, inputs.k
     df_resid = inputs.df_resid
     if df_resid <= 0:
@@ -291,7 +307,7 @@ def compute_covariance(inputs: CovInputs, spec: CovSpec, *, entity_label: str = 
 def _clustered(inputs: CovInputs, spec: CovSpec, scores: np.ndarray, entity_label: str,
                time_label: str) -> tuple[np.ndarray, CovarianceInfo]:
     # ivregress without `small` (no_small_factor) reports CR0 with z statistics.
-    stata = spec.small_sample == "stata" and not inputs.no_small_factor
+    stata = stata_factors(spec.small_sample) and not inputs.no_small_factor
     groups = inputs.groups or {}
     missing = [c for c in spec.clusters if c not in groups]
     if missing:
@@ -348,7 +364,7 @@ def _clustered(inputs: CovInputs, spec: CovSpec, scores: np.ndarray, entity_labe
         n_clusters = tuple(counts)
     if stata:
         desc += ", Stata small-sample factors"
-    dist = _dist(spec.small_sample == "stata" and not inputs.force_normal)
+    dist = _dist(stata_factors(spec.small_sample) and not inputs.force_normal)
     return cov, CovarianceInfo(
         "clustered", desc, n_clusters=n_clusters, cluster_by="+".join(labels),
         small_sample=spec.small_sample, dist=dist,
@@ -359,7 +375,7 @@ def _driscoll_kraay(inputs: CovInputs, spec: CovSpec,
                     scores: np.ndarray) -> tuple[np.ndarray, CovarianceInfo]:
     if inputs.time is None:
         raise SpecificationError("Driscoll-Kraay errors need the time index of every row")
-    stata = spec.small_sample == "stata" and not inputs.no_small_factor
+    stata = stata_factors(spec.small_sample) and not inputs.no_small_factor
     times = _codes(inputs.time)
     n_periods = int(times.max()) + 1
     sums = np.zeros((n_periods, scores.shape[1]))
@@ -386,7 +402,7 @@ def _driscoll_kraay(inputs: CovInputs, spec: CovSpec,
     cov = _sym(factor * inputs.bread @ s @ inputs.bread)
     how = (f"= floor(4 (T/100)^(2/9)) with T = {n_periods}" if rule else "(chosen)")
     desc = f"Driscoll-Kraay ({spec.kernel} kernel, bandwidth {bw:g} {how})"
-    dist = _dist(spec.small_sample == "stata" and not inputs.force_normal)
+    dist = _dist(stata_factors(spec.small_sample) and not inputs.force_normal)
     return cov, CovarianceInfo(
         "driscoll-kraay", desc, small_sample=spec.small_sample, dist=dist,
         df_resid=float(n_periods - 1) if dist == "t" else None, kernel=spec.kernel,
@@ -467,7 +483,7 @@ def linearmodels_cov_options(
     spec = parse_cov_options(cov_type, small_sample, cluster_entity=cluster_entity,
                              cluster_time=cluster_time or None, bandwidth=bandwidth,
                              kernel=kernel)
-    stata = small_sample == "stata"
+    stata = stata_factors(small_sample)
     info = CovarianceInfo(cov_type, cov_type, small_sample=small_sample)
     if spec.cov_type == "unadjusted":
         return "unadjusted", {"debiased": True}, info

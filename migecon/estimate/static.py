@@ -141,9 +141,12 @@ def fit(
     cov_type : {"unadjusted", "robust", "clustered", "driscoll-kraay"}
         Covariance estimator; ``"clustered"`` clusters by entity unless
         ``cluster=`` names ``"time"``, a variable, or a pair (two-way).
-    small_sample : {"none", "stata"}
+    small_sample : {"none", "stata", "reghdfe"}
         ``"stata"`` applies Stata's finite-sample factors and t distributions
-        (``regress``, ``xtreg``, ``reghdfe``; see ``docs/methods.md``).
+        (``regress``, ``xtreg``, ``reghdfe``; IV as ``xtivreg`` and ``ivregress``,
+        with z statistics); ``"reghdfe"`` is the same except that IV models
+        follow ``ivreghdfe`` / ``ivreg2, small`` (RSS/(N-K), HC1/CR1 factors, t
+        statistics), as fixest does. See ``docs/methods.md``.
     re_method : {"swamy-arora", "wallace-hussain", "amemiya", "nerlove"}
         Variance-component estimator for ``"re"`` and ``"mundlak"``.
     drop_absorbed : bool
@@ -478,10 +481,13 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
         resid = stage.y - X @ params
         bread = np.linalg.inv(X.T @ X)
         regressors = X
-    stata = spec.small_sample == "stata"
     k = len(names)
     divisor = None
-    ivregress = is_iv and stata and stage.df_entity + stage.df_time == 0 and base != "re"
+    # "stata" reports IV as xtivreg / ivregress (z statistics); "reghdfe" as ivreghdfe /
+    # ivreg2 with `small` (sigma^2 = RSS/(N-K), HC1/CR1, t statistics).
+    iv_t = is_iv and spec.small_sample == "reghdfe" and base != "re"
+    ivregress = (is_iv and spec.small_sample == "stata"
+                 and stage.df_entity + stage.df_time == 0 and base != "re")
     if ivregress:
         # ivregress without `small`: sigma^2 = RSS/N and sandwiches without a
         # finite-sample factor (HC0, CR0), z statistics.
@@ -489,7 +495,8 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
     inputs = CovInputs(bread=bread, regressors=regressors, resid=resid, k=k,
                        df_entity=stage.df_entity, df_time=stage.df_time,
                        groups=stage.groups, entity=stage.entity, time=stage.time,
-                       sigma2_divisor=divisor, force_normal=is_iv or base in ("re", "mundlak"),
+                       sigma2_divisor=divisor,
+                       force_normal=(is_iv and not iv_t) or base in ("re", "mundlak"),
                        no_small_factor=ivregress)
     cov, info = compute_covariance(inputs, spec, entity_label=label, time_label=time_label)
     df_resid = inputs.df_resid
