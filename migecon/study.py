@@ -294,7 +294,7 @@ def _resolve_recipe_paths(recipe: Mapping[str, Any], base: Path) -> dict[str, An
 
 
 def _study_model(d: Any, i: int, where: str) -> Any:
-    from migecon.replicate.spec import METHODS, ModelSpec, _only
+    from migecon.replicate.spec import ModelSpec, _only, model_method
 
     if not isinstance(d, Mapping):
         raise SpecificationError(f"{where} [[model]] #{i + 1}: must be a table")
@@ -304,15 +304,7 @@ def _study_model(d: Any, i: int, where: str) -> Any:
     mid = d["id"].strip()
     where = f"{where} [[model]] {mid!r}"
     _only(d, ("id", "label", "method", "formula", "command", "options"), where)
-    method = d.get("method", "fit")
-    if method not in METHODS:
-        raise SpecificationError(
-            f"{where}: method must be one of {', '.join(map(repr, METHODS))}; got {method!r}")
-    if method == "fit" and not d.get("formula"):
-        raise SpecificationError(f"{where}: method \"fit\" needs formula = \"y ~ x1 + x2\"")
-    if method == "gmm" and not (d.get("command") or d.get("options")):
-        raise SpecificationError(
-            f"{where}: method \"gmm\" needs command = \"xtabond2-style command\" or options")
+    method = model_method(d, where)
     options = d.get("options", {})
     if not isinstance(options, Mapping):
         raise SpecificationError(f"{where}: options must be a table of keyword arguments")
@@ -474,7 +466,7 @@ def _planned_files(spec: StudySpec, folder: Path) -> list[Path]:
 
 
 def _load_data(spec: StudySpec) -> tuple[Any, list[str]]:
-    from migecon.replicate.runner import apply_transforms, load_panel
+    from migecon.replicate.runner import apply_transforms, load_panel, restrict_panel
 
     if spec.data_file is not None:
         from migecon.estimate.fit_cli import read_panel_file
@@ -483,13 +475,7 @@ def _load_data(spec: StudySpec) -> tuple[Any, list[str]]:
         panel = read_panel_file(spec.data_file, entity=ds.entity or None,
                                 time=ds.time or None)
         notes = [f"data: {spec.data_file.name} ({panel.nobs} rows)"]
-        if ds.columns:
-            panel = panel.select(list(ds.columns))
-        if ds.dropna:
-            before = panel.nobs
-            panel = panel.dropna(subset=list(ds.dropna))
-            notes.append(f"{before - panel.nobs} row(s) without {', '.join(ds.dropna)} "
-                         "dropped")
+        panel = restrict_panel(panel, ds, notes)
     else:
         panel, notes = load_panel(spec.dataset)
     if spec.prepare:

