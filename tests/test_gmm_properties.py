@@ -9,10 +9,10 @@ from test_gmm_bad_input import dynamic_frame
 
 import migecon as mg
 from migecon.errors import EstimationWarning, SpecificationError
-from migecon.estimate import gmm_engine
-from migecon.estimate.gmm_data import fod_grid
-from migecon.estimate.gmm_engine import H_matrix, transform_matrix, weight_factor
-from migecon.estimate.gmm_linalg import GInverse
+from migecon.estimate.gmm import engine as gmm_engine
+from migecon.estimate.gmm.data import fod_grid
+from migecon.estimate.gmm.engine import H_matrix, transform_matrix, weight_factor
+from migecon.estimate.gmm.linalg import GInverse
 
 #: Same arithmetic in a different order (row order, column subsets): agreement to
 #: rounding error of the linear algebra.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from migecon.errors import SpecificationError
-from migecon.estimate.gmm_syntax import (
+from migecon.estimate.gmm.syntax import (
     GMMSpec,
     GMMStyle,
     IVStyle,

@@ -23,9 +23,9 @@ _READERS = (".parquet", ".csv", ".dta")
 
 def register(subparsers: Any) -> None:
     """Add the ``fit`` subcommand."""
-    from migecon.estimate.covariance import COV_TYPES, KERNELS, SMALL_SAMPLE
-    from migecon.estimate.random_effects import RE_METHODS
-    from migecon.estimate.static import EFFECTS, ESTIMATORS
+    from migecon.estimate.linear.covariance import COV_TYPES, KERNELS, SMALL_SAMPLE
+    from migecon.estimate.linear.random_effects import RE_METHODS
+    from migecon.estimate.linear.static import EFFECTS, ESTIMATORS
 
     parser = subparsers.add_parser(
         "fit", help="estimate a panel model and write the result as JSON",

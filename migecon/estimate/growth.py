@@ -20,8 +20,8 @@ from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from migecon.errors import SpecificationError
+from migecon.estimate.linear.static import fit
 from migecon.estimate.results import Result
-from migecon.estimate.static import fit
 
 if TYPE_CHECKING:
     from migecon.panel.core import Panel

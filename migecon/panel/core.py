@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
@@ -63,6 +63,29 @@ class VariableMeta:
     def with_step(self, step: str, **changes: Any) -> VariableMeta:
         """Return a copy with ``step`` appended to the history."""
         return replace(self, history=(*self.history, step), **changes)
+
+
+#: Panel methods whose work lives in a module that depends on this one
+#: (``transform`` -> :mod:`migecon.panel.transform`, ``to_stata`` ->
+#: :mod:`migecon.panel.stata`). Those modules register their function here when
+#: imported, and ``migecon/panel/__init__.py`` imports them, so the dependency runs
+#: one way: they import ``core``; ``core`` never imports them.
+_OPERATIONS: dict[str, Callable[..., Any]] = {}
+
+
+def register_operation(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Attach a function of another module as the work behind ``Panel.<name>``."""
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        _OPERATIONS[name] = func
+        return func
+    return decorate
+
+
+def _operation(name: str) -> Callable[..., Any]:
+    try:
+        return _OPERATIONS[name]
+    except KeyError:  # pragma: no cover - migecon.panel imports every registering module
+        raise RuntimeError(f"Panel.{name} is not registered; import migecon.panel") from None
 
 
 @dataclass
@@ -415,9 +438,8 @@ class Panel:
         >>> p.transform(lag={"log_gdppc": 1}).columns[-1]
         'L1_log_gdppc'
         """
-        from migecon.panel.transform import apply
-
-        return apply(self, **steps)
+        result: Panel = _operation("transform")(self, **steps)
+        return result
 
     # ------------------------------------------------------------- summaries
     def coverage(self, by: Literal["year", "country"] = "year") -> pd.DataFrame:
@@ -498,9 +520,8 @@ class Panel:
         >>> out["renamed"]
         {}
         """
-        from migecon.panel.stata import write_stata
-
-        return write_stata(self, path, version=version)
+        written: dict[str, Any] = _operation("to_stata")(self, path, version=version)
+        return written
 
     def content_hash(self) -> str:
         """SHA-256 of the data (values and index), for provenance records."""

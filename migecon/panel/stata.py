@@ -10,15 +10,13 @@ predictable (``L1.gdppc`` -> ``L1_gdppc``) and is returned to the caller.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from migecon.errors import DataError
-
-if TYPE_CHECKING:
-    from migecon.panel.core import Panel
+from migecon.panel.core import Panel, register_operation
 
 __all__ = ["stata_name", "stata_names", "write_stata"]
 
@@ -81,6 +79,7 @@ def _short(label: str) -> str:
     return text.rstrip() + "..."
 
 
+@register_operation("to_stata")
 def write_stata(panel: Panel, path: str, *, version: int = 118) -> dict[str, Any]:
     """Write ``panel`` to ``path`` (see :meth:`Panel.to_stata`)."""
     if version not in (117, 118, 119):

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from migecon.errors import DataError, DroppedDataWarning
-
-if TYPE_CHECKING:
-    from migecon.panel.core import Panel
+from migecon.panel.core import Panel, VariableMeta, register_operation
 
 __all__ = [
     "apply",
@@ -302,6 +300,7 @@ def average(panel_data: pd.DataFrame, width: int = 5, min_obs: int = 1,
     return means
 
 
+@register_operation("transform")
 def apply(panel: Panel, *, log: Sequence[str] | None = None,
           lag: Mapping[str, int | Sequence[int]] | None = None,
           growth: Sequence[str] | None = None,
@@ -340,7 +339,6 @@ def apply(panel: Panel, *, log: Sequence[str] | None = None,
             "diff=, lag=, winsorize=, standardize=, average="
         )
     from migecon.panel import transform as tr
-    from migecon.panel.core import VariableMeta
 
     current = panel
     counts: dict[str, Any] = dict(current.metadata.get("transform_counts", {}))
@@ -439,8 +437,6 @@ def _not_all_lost(result: pd.Series, panel: Panel, name: str, what: str) -> pd.S
 
 
 def _average_panel(panel: Panel, width: int, min_obs: int) -> Panel:
-    from migecon.panel.core import Panel
-
     data = panel.data
     averaged = average(data, width=width, min_obs=min_obs)
     # Cells with some yearly data but fewer than min_obs years: counted, not hidden.

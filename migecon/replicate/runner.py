@@ -72,7 +72,7 @@ def _has_build_panel() -> bool:
 
 
 def _option_values(name: str) -> tuple[str, ...]:
-    from migecon.estimate import static
+    from migecon.estimate.linear import static
 
     return tuple(getattr(static, name, ()))
 
@@ -94,7 +94,7 @@ def _capability(requirement: str) -> tuple[bool, str]:
         return value in _option_values("RE_METHODS"), (
             f"needs mg.fit(re_method={value!r}), not in this version")
     if kind == "cov_type":
-        from migecon.estimate import covariance
+        from migecon.estimate.linear import covariance
 
         return value in getattr(covariance, "COV_TYPES", ()), (
             f"needs mg.fit(cov_type={value!r}), not in this version")
@@ -125,7 +125,7 @@ StatisticFunction = Callable[[Sequence[Result], Panel, Sequence[ModelSpec]], flo
 
 
 def _hausman(results: Sequence[Result], panel: Panel, models: Sequence[ModelSpec]) -> float:
-    from migecon.estimate.diagnostics import hausman
+    from migecon.estimate.diagnostics.specification import hausman
 
     return float(hausman(results[0], results[1]).stat)
 
@@ -133,7 +133,7 @@ def _hausman(results: Sequence[Result], panel: Panel, models: Sequence[ModelSpec
 def _breusch_pagan(results: Sequence[Result], panel: Panel,
                    models: Sequence[ModelSpec]) -> float:
     """The LM test on the pooled OLS residuals of the (first) named model's formula."""
-    from migecon.estimate import diagnostics
+    from migecon.estimate.diagnostics import specification as diagnostics
 
     test = diagnostics.breusch_pagan(panel, models[0].formula)
     return float(test.stat)

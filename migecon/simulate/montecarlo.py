@@ -87,7 +87,7 @@ class FitSpec:
     rename: Mapping[str, str] = field(default_factory=dict)
 
     def __call__(self, panel: Panel) -> Result:
-        from migecon.estimate.static import fit
+        from migecon.estimate.linear.static import fit
 
         return fit(self.formula, panel, **self.options)
 
@@ -128,8 +128,8 @@ class WildBootstrapSpec:
     rename: Mapping[str, str] = field(default_factory=dict)
 
     def __call__(self, panel: Panel) -> MCEstimate:
-        from migecon.estimate.bootstrap import wild_bootstrap
-        from migecon.estimate.static import fit
+        from migecon.estimate.linear.bootstrap import wild_bootstrap
+        from migecon.estimate.linear.static import fit
 
         result = fit(self.formula, panel, **self.options)
         seed = int(panel.content_hash()[:8], 16)

@@ -35,11 +35,11 @@ import numpy as np
 import pandas as pd
 
 from migecon.errors import EstimationWarning, SpecificationError
-from migecon.estimate.gmm_data import Design, GMMData, build_design
-from migecon.estimate.gmm_engine import EngineResult, estimate
-from migecon.estimate.gmm_instruments import Instruments, build_instruments
-from migecon.estimate.gmm_output import gmm_summary, to_result
-from migecon.estimate.gmm_syntax import (
+from migecon.estimate.gmm.data import Design, GMMData, build_design
+from migecon.estimate.gmm.engine import EngineResult, estimate
+from migecon.estimate.gmm.instruments import Instruments, build_instruments
+from migecon.estimate.gmm.output import gmm_summary, to_result
+from migecon.estimate.gmm.syntax import (
     GMMSpec,
     GMMStyle,
     IVStyle,

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from migecon.errors import SpecificationError
-from migecon.estimate.design import time_dummies, within
+from migecon.estimate.linear.design import time_dummies, within
 from migecon.estimate.results import Result, TestResult
 
 __all__ = ["WEIGHTS", "BootstrapResult", "wild_bootstrap"]

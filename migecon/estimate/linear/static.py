@@ -6,7 +6,7 @@ singleton entities), transforms it as the estimator says (within, between,
 first differences, GLS quasi-demeaning), checks identification (regressors
 absorbed by the effects, perfect collinearity, instruments), estimates by OLS
 or 2SLS, computes the covariance with the requested convention
-(:mod:`migecon.estimate.covariance`) and returns a
+(:mod:`migecon.estimate.linear.covariance`) and returns a
 :class:`~migecon.estimate.results.Result`.
 
 Estimates are computed here with numpy rather than by calling linearmodels,
@@ -26,8 +26,9 @@ import pandas as pd
 from scipy import stats
 
 from migecon.errors import DataError, SpecificationError
-from migecon.estimate.covariance import CovInputs, compute_covariance, parse_cov_options
-from migecon.estimate.design import (
+from migecon.estimate.formula import parse_formula
+from migecon.estimate.linear.covariance import CovInputs, compute_covariance, parse_cov_options
+from migecon.estimate.linear.design import (
     PanelDesign,
     build_design,
     check_identification,
@@ -37,9 +38,14 @@ from migecon.estimate.design import (
     warn_dropped,
     within,
 )
-from migecon.estimate.formula import parse_formula
-from migecon.estimate.iv import check_order, ec2sls_components, first_stage_f, sargan, two_sls
-from migecon.estimate.random_effects import RE_METHODS, variance_components
+from migecon.estimate.linear.iv import (
+    check_order,
+    ec2sls_components,
+    first_stage_f,
+    sargan,
+    two_sls,
+)
+from migecon.estimate.linear.random_effects import RE_METHODS, variance_components
 from migecon.estimate.results import Result, TestResult
 
 if TYPE_CHECKING:

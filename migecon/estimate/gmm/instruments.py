@@ -25,8 +25,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from migecon.errors import SpecificationError
-from migecon.estimate.gmm_data import Design, diff_grid
-from migecon.estimate.gmm_syntax import GMMStyle
+from migecon.estimate.gmm.data import Design, diff_grid
+from migecon.estimate.gmm.syntax import GMMStyle
 
 __all__ = ["DenseBlock", "InstrumentGroup", "InstrumentMatrix", "Instruments", "build_instruments"]
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from migecon.errors import EstimationWarning, SpecificationError
-from migecon.estimate.design import group_means, within
+from migecon.estimate.linear.design import group_means, within
 
 __all__ = ["RE_METHODS", "VarianceComponents", "variance_components"]
 

@@ -13,7 +13,7 @@ pooled OLS, fixed effects and random effects:
   locally robust :func:`bera_sosa_yoon` tests.
 
 Tests on the error structure (serial correlation, cross-section dependence,
-groupwise heteroskedasticity) live in :mod:`migecon.estimate.dependence` and
+groupwise heteroskedasticity) live in :mod:`migecon.estimate.diagnostics.dependence` and
 are re-exported here. The maths, degrees of freedom and Stata/R equivalents
 are in ``docs/diagnostics.md``.
 """
@@ -37,7 +37,7 @@ from migecon.estimate._panelmath import (
     wald,
     within,
 )
-from migecon.estimate.dependence import (
+from migecon.estimate.diagnostics.dependence import (
     groupwise_heteroskedasticity,
     pesaran_cd,
     wooldridge_serial,

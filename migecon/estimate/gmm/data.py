@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from migecon.errors import DataError, DuplicateKeyError, SpecificationError
-from migecon.estimate.gmm_linalg import GInverse
-from migecon.estimate.gmm_syntax import GMMSpec, IVStyle, VarExpr
+from migecon.estimate.gmm.linalg import GInverse
+from migecon.estimate.gmm.syntax import GMMSpec, IVStyle, VarExpr
 
 if TYPE_CHECKING:
     from migecon.panel.core import Panel

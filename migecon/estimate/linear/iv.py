@@ -27,7 +27,7 @@ import numpy as np
 from scipy import stats
 
 from migecon.errors import RankDeficiencyError, SpecificationError
-from migecon.estimate.design import group_means, within
+from migecon.estimate.linear.design import group_means, within
 from migecon.estimate.results import TestResult
 
 __all__ = ["TwoSLS", "ec2sls_components", "first_stage_f", "sargan", "two_sls"]

@@ -26,14 +26,14 @@ import numpy as np
 from scipy import linalg, special
 
 from migecon.errors import RankDeficiencyError, SpecificationError
-from migecon.estimate.gmm_data import Design
-from migecon.estimate.gmm_instruments import InstrumentMatrix, Instruments
-from migecon.estimate.gmm_linalg import GInverse
+from migecon.estimate.gmm.data import Design
+from migecon.estimate.gmm.instruments import InstrumentMatrix, Instruments
+from migecon.estimate.gmm.linalg import GInverse
 
 __all__ = ["EngineResult", "H_matrix", "estimate", "transform_matrix", "weight_factor"]
 
 #: Relative pivot below which an instrument (a column of the moment covariance) is
-#: taken as a linear combination of earlier ones (see gmm_linalg.DEFAULT_TOL).
+#: taken as a linear combination of earlier ones (see linalg.DEFAULT_TOL).
 INSTRUMENT_TOL = 1e-10
 
 

@@ -22,8 +22,12 @@ import numpy as np
 
 from migecon.errors import DroppedDataWarning, EstimationWarning, MigeconError
 from migecon.estimate._panelmath import build_design
-from migecon.estimate.dependence import groupwise_heteroskedasticity, pesaran_cd, wooldridge_serial
-from migecon.estimate.diagnostics import (
+from migecon.estimate.diagnostics.dependence import (
+    groupwise_heteroskedasticity,
+    pesaran_cd,
+    wooldridge_serial,
+)
+from migecon.estimate.diagnostics.specification import (
     breusch_pagan,
     f_test_effects,
     hausman,
@@ -205,7 +209,7 @@ def diagnose(panel: Panel, formula: str, *, alpha: float = 0.05,
         bp = _run(tests, skipped, "breusch_pagan", lambda: breusch_pagan(panel, formula))
 
         def classic() -> TestResult:
-            from migecon.estimate.static import fit
+            from migecon.estimate.linear.static import fit
 
             return hausman(fit(formula, panel, estimator="fe"),
                            fit(formula, panel, estimator="re"))
@@ -219,7 +223,7 @@ def diagnose(panel: Panel, formula: str, *, alpha: float = 0.05,
         cd = _run(tests, skipped, "cross_section", lambda: pesaran_cd(panel, formula))
         dep = formula.split("~")[0].strip()
         if dep in panel and n_periods >= 10:
-            from migecon.estimate.unitroot import im_pesaran_shin
+            from migecon.estimate.diagnostics.unitroot import im_pesaran_shin
 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", EstimationWarning)

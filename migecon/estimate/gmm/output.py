@@ -7,10 +7,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from migecon.estimate.gmm_data import Design, GMMData
-from migecon.estimate.gmm_engine import EngineResult
-from migecon.estimate.gmm_instruments import Instruments
-from migecon.estimate.gmm_syntax import GMMSpec
+from migecon.estimate.gmm.data import Design, GMMData
+from migecon.estimate.gmm.engine import EngineResult
+from migecon.estimate.gmm.instruments import Instruments
+from migecon.estimate.gmm.syntax import GMMSpec
 from migecon.estimate.results import CovarianceInfo, Result, TestResult
 
 __all__ = ["gmm_summary", "to_result"]
