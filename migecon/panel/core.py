@@ -181,14 +181,14 @@ class Panel:
         DataError
             Missing key columns, missing or non-integer years, years out of
             range, non-numeric value columns or infinite values.
+        DuplicateKeyError
+            Repeated keys when ``on_duplicate="error"``.
 
         Notes
         -----
         Decisions that change the input without losing information are
         listed in ``metadata["conversions"]``: years or numbers given as text
         (``"2001"``), entities of mixed types, duplicates combined.
-        DuplicateKeyError
-            Repeated keys when ``on_duplicate="error"``.
 
         Examples
         --------

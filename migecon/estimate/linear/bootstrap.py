@@ -81,7 +81,7 @@ class BootstrapResult:
         Monte Carlo standard error of the p-value, ``sqrt(p(1-p)/B)`` (0
         under full enumeration).
     p_type : str
-        ``"symmetric"`` (|t*| ≥ |t|) or ``"equal-tailed"``.
+        ``"symmetric"`` (``|t*| >= |t|``) or ``"equal-tailed"``.
     """
 
     param: str
@@ -153,7 +153,7 @@ def wild_bootstrap(result: Result, param: str, *, null: float = 0.0, B: int = 99
     conf_int : bool
         Compute the confidence interval by test inversion.
     p_type : {"symmetric", "equal-tailed"}
-        Symmetric (|t*| ≥ |t|, boottest's default) or equal-tailed p-value.
+        Symmetric (``|t*| >= |t|``, boottest's default) or equal-tailed p-value.
     progress : bool, optional
         Show a tqdm progress bar; default: when ``B ≥ 10000`` and the
         terminal is interactive.
