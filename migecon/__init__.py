@@ -81,6 +81,7 @@ _EXPORTS: dict[str, str] = {
     "run_study": "migecon.study",
     "save_figure": "migecon.report.style",
     "specification_curve": "migecon.report.figures",
+    "specification_grid": "migecon.grid",
     "StaticGrowthDGP": "migecon.simulate.dgp",
     "StudyRun": "migecon.study",
     "TestResult": "migecon.estimate.results",
@@ -162,6 +163,7 @@ __all__ = [
     "save_figure",
     "sources",
     "specification_curve",
+    "specification_grid",
     "trends_plot",
     "wild_bootstrap",
     "wooldridge_serial",
@@ -239,6 +241,7 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
     from migecon.estimate.linear.bootstrap import BootstrapResult, wild_bootstrap
     from migecon.estimate.linear.static import fit
     from migecon.estimate.results import CovarianceInfo, Result, TestResult
+    from migecon.grid import specification_grid
     from migecon.panel import catalog, countries, sources
     from migecon.panel.build import BuildReport, build_panel
     from migecon.panel.core import Panel, VariableMeta

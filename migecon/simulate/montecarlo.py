@@ -7,8 +7,9 @@ value (size) and of zero (power), each with its Monte Carlo standard error so
 that a reader knows which differences are noise.
 
 Replication ``r`` uses its own random stream, ``SeedSequence(seed).spawn(reps)[r]``,
-so results do not depend on how the work is split: ``n_jobs=2`` (parallel
-worker processes through joblib) gives exactly the numbers of ``n_jobs=1``.
+so results do not depend on how the work is split: ``parallel=2`` (two worker
+processes through joblib), ``parallel="dask"`` (a Dask cluster) and the serial
+default give exactly the same numbers (:mod:`migecon.parallel`).
 
 Estimators are callables ``panel -> Result``; :func:`fit_spec` and
 :func:`gmm_spec` build picklable ones from migecon's ``fit`` and ``gmm``. A
@@ -295,7 +296,7 @@ class MonteCarloResult:
         ci_low, ci_high, pvalue_true, pvalue_zero, worker (process id), and
         extras such as ``pvalue:hansen`` or ``n_instruments``.
     reps, seed, n_jobs, level : int, int, int, float
-        How it was run.
+        How it was run (``n_jobs``: the workers the backend offered).
     problems : DataFrame
         Estimation errors and warnings by replication (nothing is dropped silently).
     elapsed : float
@@ -447,10 +448,11 @@ def monte_carlo(
     *,
     reps: int = 200,
     seed: int = 0,
-    n_jobs: int = 1,
+    n_jobs: int | None = None,
     level: float = 0.95,
     progress: bool = True,
     chunk_size: int | None = None,
+    parallel: int | str | None = None,
 ) -> MonteCarloResult:
     """Run a Monte Carlo experiment: draw ``reps`` panels, apply every estimator.
 
@@ -466,15 +468,19 @@ def monte_carlo(
         Number of replications.
     seed : int
         Root seed; replication ``r`` uses ``SeedSequence(seed).spawn(reps)[r]``.
-    n_jobs : int
-        Worker processes (joblib); ``-1`` uses every core. The results are
-        identical to ``n_jobs=1`` for the same seed.
+    n_jobs : int, optional
+        Older name of ``parallel`` (a number of worker processes); kept as an alias.
     level : float
         Confidence level of the intervals whose coverage is reported.
     progress : bool
         Show a tqdm progress bar.
     chunk_size : int, optional
         Replications per task (default: about four tasks per worker).
+    parallel : None, int or str
+        Where the replications run: ``None`` (serial), a number of local worker
+        processes (``-1``: every core), ``"dask"`` (the active dask.distributed
+        Client) or a joblib backend name; see :mod:`migecon.parallel`. The results
+        are identical whatever the choice, for the same seed.
 
     Returns
     -------
@@ -508,31 +514,20 @@ def monte_carlo(
         raise SpecificationError(f"reps must be a positive integer; got {reps}")
     if not 0 < level < 1:
         raise SpecificationError(f"level must be between 0 and 1; got {level}")
-    if n_jobs == 0:
-        raise SpecificationError("n_jobs must be a positive number of workers or -1 (all cores)")
+    from migecon.parallel import map_tasks, resolve
+
+    backend = resolve(parallel, n_jobs=n_jobs)
     start = time.perf_counter()
     children = np.random.SeedSequence(seed).spawn(reps)
     indexed = list(enumerate(children))
-    workers = (os.cpu_count() or 1) if n_jobs < 0 else n_jobs
+    workers = backend.workers
     size = chunk_size or max(1, math.ceil(reps / (4 * max(workers, 1))))
     chunks = [indexed[i:i + size] for i in range(0, reps, size)]
-    estimators = dict(estimators)
     bar = _progress(reps, progress, f"{type(dgp).__name__}")
-    results: list[tuple[list[dict[str, Any]], list[tuple[int, str, str]]]] = []
     try:
-        if n_jobs == 1:
-            for chunk in chunks:
-                results.append(_run_chunk(dgp, estimators, chunk, level))
-                bar.update(len(chunk))
-        else:
-            from joblib import Parallel, delayed
-
-            parallel = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
-            for chunk, out in zip(chunks, parallel(
-                    delayed(_run_chunk)(dgp, estimators, c, level) for c in chunks),
-                    strict=True):
-                results.append(out)
-                bar.update(len(chunk))
+        results = map_tasks(_ChunkRunner(dgp, dict(estimators), level), chunks,
+                            backend=backend,
+                            on_result=lambda i, _out: bar.update(len(chunks[i])))
     finally:
         bar.close()
     rows = [r for chunk_rows, _ in results for r in chunk_rows]
@@ -544,9 +539,22 @@ def monte_carlo(
     prob["kind"] = prob["message"].str.split(":").str[0]
     _warn_problems(prob, reps)
     return MonteCarloResult(dgp=dgp, draws=draws, reps=reps, seed=seed,
-                            n_jobs=n_jobs, level=level, problems=prob,
+                            n_jobs=workers, level=level, problems=prob,
                             elapsed=time.perf_counter() - start,
                             estimator_names=tuple(estimators))
+
+
+@dataclass(frozen=True)
+class _ChunkRunner:
+    """Picklable: runs a chunk of replications (each with its own seed)."""
+
+    dgp: DGP
+    estimators: Mapping[str, Estimator]
+    level: float
+
+    def __call__(self, chunk: list[tuple[int, np.random.SeedSequence]]
+                 ) -> tuple[list[dict[str, Any]], list[tuple[int, str, str]]]:
+        return _run_chunk(self.dgp, self.estimators, chunk, self.level)
 
 
 def _warn_problems(prob: pd.DataFrame, reps: int) -> None:

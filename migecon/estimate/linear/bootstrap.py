@@ -122,8 +122,8 @@ class BootstrapResult:
 def wild_bootstrap(result: Result, param: str, *, null: float = 0.0, B: int = 9999,
                    weights: str = "rademacher", cluster: str | None = None,
                    seed: int | None = None, level: float = 0.95, conf_int: bool = True,
-                   p_type: str = "symmetric", progress: bool | None = None
-                   ) -> BootstrapResult:
+                   p_type: str = "symmetric", progress: bool | None = None,
+                   parallel: int | str | None = None) -> BootstrapResult:
     """Restricted wild cluster bootstrap test and confidence interval.
 
     Parameters
@@ -157,6 +157,11 @@ def wild_bootstrap(result: Result, param: str, *, null: float = 0.0, B: int = 99
     progress : bool, optional
         Show a tqdm progress bar; default: when ``B ≥ 10000`` and the
         terminal is interactive.
+    parallel : None, int or str
+        Where the blocks of 20,000 draws are computed: serial (default), local
+        processes, ``"dask"`` or a joblib backend (:mod:`migecon.parallel`). The
+        draws come from one seeded stream before they are split, so every choice
+        gives the same p-value and interval.
 
     Returns
     -------
@@ -208,7 +213,7 @@ def wild_bootstrap(result: Result, param: str, *, null: float = 0.0, B: int = 99
     rng = np.random.default_rng(seed)
     V = _draws(weights, n_clusters, int(B), enumerate_all, rng)
     show = progress if progress is not None else (None if V.shape[0] >= 10_000 else False)
-    engine.prepare(V, show)
+    engine.prepare(V, show, parallel)
     stat = engine.t_stat(null)
     pvalue = engine.pvalue(null, p_type)
     ci = engine.invert(1 - level, p_type) if conf_int else None
@@ -339,6 +344,22 @@ def _draws(weights: str, G: int, B: int, enumerate_all: bool,
 
 
 # -------------------------------------------------------------- the algebra
+@dataclass(frozen=True)
+class _ChunkAlgebra:
+    """Picklable: the five B-vectors of one block of draws (rows of ``V``)."""
+
+    c0: np.ndarray
+    c1: np.ndarray
+    D0: np.ndarray
+    D1: np.ndarray
+
+    def __call__(self, v: np.ndarray) -> tuple[np.ndarray, ...]:
+        u0 = v * self.c0 - v @ self.D0.T
+        u1 = v * self.c1 - v @ self.D1.T
+        return (v @ self.c0, v @ self.c1, np.sum(u0 * u0, axis=1), np.sum(u0 * u1, axis=1),
+                np.sum(u1 * u1, axis=1))
+
+
 class _Engine:
     """Bootstrap t statistics of one coefficient as functions of the null value."""
 
@@ -377,25 +398,26 @@ class _Engine:
         np.add.at(out, self.codes, M)
         return out
 
-    def prepare(self, V: np.ndarray, progress: bool | None) -> None:
+    def prepare(self, V: np.ndarray, progress: bool | None,
+                parallel: int | str | None = None) -> None:
         """Precompute the B-vectors that give t*(r) for any r."""
         from tqdm.auto import tqdm
 
+        from migecon.parallel import map_tasks
+
         B = V.shape[0]
-        self.n0, self.n1 = np.empty(B), np.empty(B)
-        self.q0, self.q1, self.q2 = np.empty(B), np.empty(B), np.empty(B)
-        starts = range(0, B, CHUNK)
+        starts = list(range(0, B, CHUNK))
         # tqdm: disable=None hides the bar when the output is not a terminal.
         disable = None if progress is None else not progress
-        for s in tqdm(starts, total=len(starts), disable=disable, desc="wild bootstrap",
-                      unit="chunk"):
-            v = V[s:s + CHUNK]
-            u0 = v * self.c0 - v @ self.D0.T
-            u1 = v * self.c1 - v @ self.D1.T
-            self.n0[s:s + CHUNK], self.n1[s:s + CHUNK] = v @ self.c0, v @ self.c1
-            self.q0[s:s + CHUNK] = np.sum(u0 * u0, axis=1)
-            self.q1[s:s + CHUNK] = np.sum(u0 * u1, axis=1)
-            self.q2[s:s + CHUNK] = np.sum(u1 * u1, axis=1)
+        bar = tqdm(total=len(starts), disable=disable, desc="wild bootstrap", unit="chunk")
+        try:
+            blocks = map_tasks(_ChunkAlgebra(self.c0, self.c1, self.D0, self.D1),
+                               [V[s:s + CHUNK] for s in starts], parallel=parallel,
+                               on_result=lambda _i, _out: bar.update(1))
+        finally:
+            bar.close()
+        self.n0, self.n1, self.q0, self.q1, self.q2 = (
+            np.concatenate([b[k] for b in blocks]) for k in range(5))
 
     def t_stat(self, r: float) -> float:
         return float((self.b[self.j] - r) / self.se)
