@@ -410,10 +410,14 @@ class _Engine:
         # tqdm: disable=None hides the bar when the output is not a terminal.
         disable = None if progress is None else not progress
         bar = tqdm(total=len(starts), disable=disable, desc="wild bootstrap", unit="chunk")
+
+        def tick(_i: int, _out: tuple[np.ndarray, ...]) -> None:
+            bar.update(1)
+
         try:
             blocks = map_tasks(_ChunkAlgebra(self.c0, self.c1, self.D0, self.D1),
                                [V[s:s + CHUNK] for s in starts], parallel=parallel,
-                               on_result=lambda _i, _out: bar.update(1))
+                               on_result=tick)
         finally:
             bar.close()
         self.n0, self.n1, self.q0, self.q1, self.q2 = (
