@@ -25,6 +25,7 @@ import pandas as pd
 from migecon.errors import DataError, DuplicateKeyError, SpecificationError
 from migecon.estimate.gmm.linalg import GInverse
 from migecon.estimate.gmm.syntax import GMMSpec, IVStyle, VarExpr
+from migecon.panel.timeindex import ordinals
 
 if TYPE_CHECKING:
     from migecon.panel.core import Panel
@@ -114,7 +115,7 @@ class GMMData:
         data = panel.data
         idx = data.index
         assert isinstance(idx, pd.MultiIndex)
-        times = np.asarray(idx.levels[1], dtype=np.int64)[idx.codes[1]]
+        times = ordinals(idx.levels[1])[idx.codes[1]]
         units = np.asarray(idx.levels[0], dtype=object)
         return cls(data.reset_index(drop=True), np.asarray(idx.codes[0], dtype=np.int64), units,
                    times, panel.entity_name, panel.time_name, panel.metadata)

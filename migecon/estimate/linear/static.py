@@ -360,8 +360,7 @@ def _between(d: PanelDesign, clusters: tuple[str, ...], label: str) -> _Stage:
 def _first_difference(d: PanelDesign, time_fx: bool, label: str, time_label: str) -> _Stage:
     X, names, Z, z_names = _full(d)
     ent = d.index.get_level_values(0)
-    tim = np.asarray(d.index.get_level_values(1)).astype(np.int64)
-    prev = d.index.get_indexer(pd.MultiIndex.from_arrays([ent, tim - 1]))
+    prev = d.index.get_indexer(pd.MultiIndex.from_arrays([ent, d.index.get_level_values(1) - 1]))
     valid = prev >= 0
     if not valid.any():
         raise DataError(
@@ -535,8 +534,7 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
     sample = d.index
     if base == "fd":
         prev_rows = pd.MultiIndex.from_arrays(
-            [stage.rows.get_level_values(0),
-             np.asarray(stage.rows.get_level_values(1)).astype(np.int64) - 1],
+            [stage.rows.get_level_values(0), stage.rows.get_level_values(1) - 1],
             names=d.index.names)
         sample = d.index[d.index.isin(stage.rows) | d.index.isin(prev_rows)]
     meta = panel.metadata
