@@ -46,6 +46,12 @@ from migecon.estimate.linear.iv import (
     two_sls,
 )
 from migecon.estimate.linear.random_effects import RE_METHODS, variance_components
+from migecon.estimate.linear.weights import (
+    check_weights,
+    normalise,
+    weighted_r2_centre,
+    weighted_within,
+)
 from migecon.estimate.results import Result, TestResult
 
 if TYPE_CHECKING:
@@ -124,6 +130,8 @@ def fit(
     re_method: str = "swamy-arora",
     drop_absorbed: bool = False,
     drop_singletons: bool = True,
+    weights: str | None = None,
+    weight_type: str = "aweight",
     **cov_options: Any,
 ) -> Result:
     """Estimate a static panel model.
@@ -153,8 +161,11 @@ def fit(
         with z statistics); ``"reghdfe"`` is the same except that IV models
         follow ``ivreghdfe`` / ``ivreg2, small`` (RSS/(N-K), HC1/CR1 factors, t
         statistics), as fixest does. See ``docs/methods.md``.
-    re_method : {"swamy-arora", "wallace-hussain", "amemiya", "nerlove"}
-        Variance-component estimator for ``"re"`` and ``"mundlak"``.
+    re_method : {"swamy-arora", "wallace-hussain", "amemiya", "nerlove", "stata"}
+        Variance-component estimator for ``"re"`` and ``"mundlak"``. ``"stata"``
+        is ``xtreg, re``: equal to Swamy-Arora on balanced panels, and on
+        unbalanced ones the unweighted between regression with the harmonic
+        mean of the ``T_i`` (plm's Swamy-Arora uses Baltagi-Chang's weighting).
     drop_absorbed : bool
         Drop regressors absorbed by the effects or perfectly collinear
         (with a warning naming them) instead of raising.
@@ -163,6 +174,16 @@ def fit(
         information; counted in ``Result.dropped``). Stata's ``xtreg`` keeps
         them, ``reghdfe`` drops them: it only changes N and G in small-sample
         factors.
+    weights : str, optional
+        A positive weight variable (e.g. ``"pop"``) for pooled, fixed effects
+        (one- and two-way) and their IV versions: weighted least squares, with
+        weighted group means in the within transformation (= weighted
+        least squares on dummies), as Stata's ``regress``/``xtreg, fe``/
+        ``ivregress`` with weights.
+    weight_type : {"aweight", "pweight"}
+        Analytic weights (Stata's ``aweight``, normalised to sum to N) or
+        sampling weights (``pweight``: same estimates; robust or clustered
+        errors only).
     **cov_options
         ``cluster``, ``cluster_entity``, ``cluster_time``, ``kernel``,
         ``bandwidth`` (Driscoll-Kraay), ``cluster_df`` (``"each"`` or
@@ -215,13 +236,17 @@ def fit(
             f"{', '.join(repr(v) for v in valid)}")
     spec = parse_cov_options(cov_type, small_sample, entity_name=panel.entity_name,
                              time_name=panel.time_name, **cov_options)
+    if weights is not None:
+        check_weights(panel, weights, weight_type, base=base, cov_type=spec.cov_type)
     label = _entity_label(panel.entity_name)
     time_label = "year" if panel.time_name in ("year", "time", "t") else panel.time_name
     entity_fx = base == "fe" and effects in ("entity", "twoway")
     time_fx = effects in ("time", "twoway")
-    d = build_design(parsed, panel, extra=spec.variables, entity_label=label,
+    extra = spec.variables + ((weights,) if weights and weights not in spec.variables else ())
+    d = build_design(parsed, panel, extra=extra, entity_label=label,
                      drop_singletons=drop_singletons and entity_fx)
     warn_dropped(d.dropped)
+    w = None if weights is None else normalise(np.asarray(d.groups[weights], dtype=float))
     d.groups["entity"] = np.asarray(d.index.get_level_values(0))
     d.groups["time"] = np.asarray(d.index.get_level_values(1))
     if base == "between" and spec.cov_type == "driscoll-kraay":
@@ -229,9 +254,9 @@ def fit(
                                  "estimator has one row per entity")
 
     if base == "pooled":
-        stage = _pooled(d, time_fx, time_label)
+        stage = _pooled(d, time_fx, time_label, w)
     elif base == "fe":
-        stage = _within(d, entity_fx, time_fx, label, time_label)
+        stage = _within(d, entity_fx, time_fx, label, time_label, w)
     elif base == "between":
         stage = _between(d, spec.clusters, label)
     elif base == "fd":
@@ -239,9 +264,12 @@ def fit(
     else:
         stage = _random_effects(d, time_fx, re_method, time_label, mundlak=base == "mundlak",
                                 drop=drop_absorbed)
+    weight_note = (f"Weighted by {weights} ({weight_type}, normalised to sum to N)."
+                   if weights is not None else "")
     return _estimate(stage, d, spec, panel, formula=formula, estimator=estimator, base=base,
                      effects=effects, is_iv=is_iv, drop=drop_absorbed, label=label,
-                     time_label=time_label, re_method=re_method)
+                     time_label=time_label, re_method=re_method, weights=w,
+                     weight_note=weight_note)
 
 
 # ------------------------------------------------------------------ stages
@@ -265,19 +293,25 @@ def _with_dummies(A: np.ndarray, names: list[str], time: np.ndarray, times: np.n
     return np.column_stack([A, D]), names + [f"{t}.{time_label}" for t in labels]
 
 
-def _pooled(d: PanelDesign, time_fx: bool, time_label: str) -> _Stage:
+def _pooled(d: PanelDesign, time_fx: bool, time_label: str,
+            w: np.ndarray | None = None) -> _Stage:
     X, names, Z, z_names = _full(d)
     if time_fx:
         times = d.groups["time"]
         X, names = _with_dummies(X, names, d.time, times, d.has_const, time_label)
         if Z is not None:
             Z, z_names = _with_dummies(Z, z_names, d.time, times, d.has_const, time_label)
-    return _Stage(y=d.y, X=X, check=X, names=names, rows=d.index, entity=d.entity, time=d.time,
+    y = d.y
+    if w is not None:  # weighted least squares: rows times sqrt(w)
+        r = np.sqrt(w)
+        y, X = y * r, X * r[:, None]
+        Z = None if Z is None else Z * r[:, None]
+    return _Stage(y=y, X=X, check=X, names=names, rows=d.index, entity=d.entity, time=d.time,
                   groups=d.groups, Z=Z, z_check=Z, z_names=z_names)
 
 
 def _within(d: PanelDesign, entity_fx: bool, time_fx: bool, label: str,
-            time_label: str) -> _Stage:
+            time_label: str, w: np.ndarray | None = None) -> _Stage:
     X, names, Z, z_names = _full(d)
     const = d.has_const
     keep = [j for j, n in enumerate(names) if n != "const"]
@@ -285,14 +319,21 @@ def _within(d: PanelDesign, entity_fx: bool, time_fx: bool, label: str,
     parts = [d.y[:, None], X[:, keep]] + ([Z[:, zkeep]] if Z is not None else [])
     stacked = np.column_stack(parts)
     df_entity = df_time = 0
+    # Weighted: weighted group means, then rows times sqrt(w) (= WLS on dummies).
+    r = np.ones(d.nobs) if w is None else np.sqrt(w)
+
+    def demean(a: np.ndarray, groups: np.ndarray) -> np.ndarray:
+        return within(a, groups) if w is None else weighted_within(a, groups, w) * (
+            r[:, None] if a.ndim == 2 else r)
+
     if entity_fx:
-        demeaned = within(stacked, d.entity)
+        demeaned = demean(stacked, d.entity)
         df_entity = d.n_entities - (1 if const else 0)
         if time_fx:
-            basis = within(time_dummies(d.time, drop_first=False), d.entity)
+            basis = demean(time_dummies(d.time, drop_first=False), d.entity)
             demeaned, df_time = project_out(basis, demeaned)
     else:
-        demeaned = within(stacked, d.time)
+        demeaned = demean(stacked, d.time)
         df_time = d.n_periods - (1 if const else 0)
     y_t = demeaned[:, 0]
     if not np.any(np.abs(y_t) > 1e-12 * max(1.0, float(np.abs(d.y).max()))):
@@ -306,11 +347,11 @@ def _within(d: PanelDesign, entity_fx: bool, time_fx: bool, label: str,
     if const:
         # Stata's and linearmodels' convention: add back the grand means so the
         # constant is the mean fixed effect, ybar - xbar'b.
-        means = stacked.mean(axis=0)
-        final = demeaned + means
+        means = np.average(stacked, axis=0, weights=w)
+        final = demeaned + r[:, None] * means
         y_out = final[:, 0]
-        X_out = np.column_stack([np.ones(d.nobs), final[:, 1:1 + k]])
-        Z_out = (np.column_stack([np.ones(d.nobs), final[:, 1 + k:]]) if Z is not None
+        X_out = np.column_stack([r, final[:, 1:1 + k]])
+        Z_out = (np.column_stack([r, final[:, 1 + k:]]) if Z is not None
                  else None)
         # A ones column (not zeros) stands for the constant in the checks: the
         # demeaned columns are orthogonal to it, so it creates no false collinearity.
@@ -454,7 +495,8 @@ def _random_effects(d: PanelDesign, time_fx: bool, method: str, time_label: str,
 # --------------------------------------------------------------- estimation
 def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula: str,
               estimator: str, base: str, effects: str, is_iv: bool, drop: bool, label: str,
-              time_label: str, re_method: str) -> Result:
+              time_label: str, re_method: str, weights: np.ndarray | None = None,
+              weight_note: str = "") -> Result:
     _, names, absorbed, omitted = check_identification(
         stage.check, stage.names, raw=stage.raw, absorbed_by=stage.absorbed_by, drop=drop)
     cols = [stage.names.index(n) for n in names]
@@ -513,13 +555,13 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
     params_s = pd.Series(params, index=names)
     cov_df = pd.DataFrame(cov, index=names, columns=names)
     negative = [n for n, v in zip(names, np.diag(cov), strict=True) if v < 0]
-    extra_notes: tuple[str, ...] = ()
+    extra_notes: tuple[str, ...] = (weight_note,) if weight_note else ()
     if negative:
-        extra_notes = (f"The {info.description} covariance is not positive semi-definite: "
+        extra_notes += (f"The {info.description} covariance is not positive semi-definite: "
                        f"the variance of {negative} is negative, so its standard error is "
                        "undefined (NaN).",)
     slopes = [n for n in names if n != "const"]
-    r2 = _rsquared(stage, resid, "const" in names, base)
+    r2 = _rsquared(stage, resid, "const" in names, base, weights)
     r2_panel = _panel_r2(d, params_s, base, time_label)
     f_stat = _f_test(params_s, cov_df, slopes, info)
     if base == "mundlak":
@@ -538,12 +580,14 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
             names=d.index.names)
         sample = d.index[d.index.isin(stage.rows) | d.index.isin(prev_rows)]
     meta = panel.metadata
-    fit_data = FitData(
+    fit_data: FitData | None = FitData(
         estimator=base, effects=effects, y=stage.y, X=X, names=names, entity=stage.entity,
         time=stage.time, groups=stage.groups, is_iv=is_iv, raw_y=d.y,
         raw_X=d.X if not is_iv else None, raw_entity=d.entity, raw_time=d.time,
         raw_groups=d.groups, has_const=d.has_const)
-    if base == "fe" and not is_iv:
+    if weights is not None:
+        fit_data = None  # the wild bootstrap re-estimates unweighted models only
+    elif base == "fe" and not is_iv:
         fit_data.raw_X = d.X[:, [d.names.index(n) for n in names if n in d.names]]
     return Result(
         params=params_s, cov=cov_df, cov_info=info, estimator=estimator,
@@ -559,12 +603,16 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
         truth=dict(meta.get("true_params", {})),
         model_name=_model_name(base, effects, is_iv, re_method),
         df_resid=df_resid, df_model=float(len(slopes)),
-        resid=pd.Series(resid, index=stage.rows, name="resid"), fit_data=fit_data)
+        resid=pd.Series(resid if weights is None else resid / np.sqrt(weights),
+                        index=stage.rows, name="resid"), fit_data=fit_data)
 
 
-def _rsquared(stage: _Stage, resid: np.ndarray, has_const: bool, base: str) -> float:
+def _rsquared(stage: _Stage, resid: np.ndarray, has_const: bool, base: str,
+              weights: np.ndarray | None = None) -> float:
     y = stage.y
-    centre = y.mean() if has_const or base == "fe" else 0.0
+    centre: float | np.ndarray = y.mean() if has_const or base == "fe" else 0.0
+    if weights is not None and (has_const or base == "fe"):
+        centre = weighted_r2_centre(y, np.sqrt(weights))
     tss = float(np.sum((y - centre) ** 2))
     return float(1 - resid @ resid / tss) if tss > 0 else float("nan")
 
