@@ -580,14 +580,12 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
             names=d.index.names)
         sample = d.index[d.index.isin(stage.rows) | d.index.isin(prev_rows)]
     meta = panel.metadata
-    fit_data: FitData | None = FitData(
+    fit_data = FitData(
         estimator=base, effects=effects, y=stage.y, X=X, names=names, entity=stage.entity,
         time=stage.time, groups=stage.groups, is_iv=is_iv, raw_y=d.y,
         raw_X=d.X if not is_iv else None, raw_entity=d.entity, raw_time=d.time,
         raw_groups=d.groups, has_const=d.has_const)
-    if weights is not None:
-        fit_data = None  # the wild bootstrap re-estimates unweighted models only
-    elif base == "fe" and not is_iv:
+    if base == "fe" and not is_iv:
         fit_data.raw_X = d.X[:, [d.names.index(n) for n in names if n in d.names]]
     return Result(
         params=params_s, cov=cov_df, cov_info=info, estimator=estimator,
@@ -604,7 +602,9 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
         model_name=_model_name(base, effects, is_iv, re_method),
         df_resid=df_resid, df_model=float(len(slopes)),
         resid=pd.Series(resid if weights is None else resid / np.sqrt(weights),
-                        index=stage.rows, name="resid"), fit_data=fit_data)
+                        index=stage.rows, name="resid"),
+        # The wild bootstrap re-estimates unweighted models only.
+        fit_data=fit_data if weights is None else None)
 
 
 def _rsquared(stage: _Stage, resid: np.ndarray, has_const: bool, base: str,
