@@ -45,6 +45,7 @@ from migecon.estimate.linear.iv import (
     sargan,
     two_sls,
 )
+from migecon.estimate.linear.iv_methods import IV_METHODS, gmm_two_step, hansen_j, liml
 from migecon.estimate.linear.random_effects import RE_METHODS, variance_components
 from migecon.estimate.linear.weights import (
     check_weights,
@@ -132,6 +133,7 @@ def fit(
     drop_singletons: bool = True,
     weights: str | None = None,
     weight_type: str = "aweight",
+    iv_method: str = "2sls",
     **cov_options: Any,
 ) -> Result:
     """Estimate a static panel model.
@@ -184,6 +186,11 @@ def fit(
         Analytic weights (Stata's ``aweight``, normalised to sum to N) or
         sampling weights (``pweight``: same estimates; robust or clustered
         errors only).
+    iv_method : {"2sls", "liml", "gmm"}
+        Estimator of an IV model (pooled, FE2SLS, FD): two-stage least squares,
+        LIML (``ivregress liml``), or two-step efficient GMM whose weight matrix
+        follows ``cov_type`` (robust or clustered; ``ivregress gmm``, ``ivreg2 ...,
+        gmm2s``, ``xtivreg2, fe gmm2s``). See :mod:`migecon.estimate.linear.iv_methods`.
     **cov_options
         ``cluster``, ``cluster_entity``, ``cluster_time``, ``kernel``,
         ``bandwidth`` (Driscoll-Kraay), ``cluster_df`` (``"each"`` or
@@ -216,6 +223,7 @@ def fit(
     _check_option("estimator", estimator, ESTIMATORS)
     _check_option("effects", effects, EFFECTS)
     _check_option("re_method", re_method, RE_METHODS)
+    _check_option("iv_method", iv_method, IV_METHODS)
     parsed = parse_formula(formula)
     is_iv = parsed.is_iv
     if estimator == "iv" and not is_iv:
@@ -229,6 +237,10 @@ def fit(
         raise SpecificationError(
             f"instrumental variables are available with estimator 'iv' (FE2SLS), 'pooled', "
             f"'fd' and 're' (EC2SLS); got estimator={estimator!r}")
+    if iv_method != "2sls" and (not is_iv or base == "re"):
+        raise SpecificationError(
+            f"iv_method={iv_method!r} needs an IV formula 'y ~ x + [endog ~ z]' and estimator "
+            f"'iv', 'pooled' or 'fd' (EC2SLS is 2SLS only); got estimator={estimator!r}")
     valid = _VALID_EFFECTS[base] + (("none",) if is_iv and base == "pooled" else ())
     if effects not in valid:
         raise SpecificationError(
@@ -269,7 +281,7 @@ def fit(
     return _estimate(stage, d, spec, panel, formula=formula, estimator=estimator, base=base,
                      effects=effects, is_iv=is_iv, drop=drop_absorbed, label=label,
                      time_label=time_label, re_method=re_method, weights=w,
-                     weight_note=weight_note)
+                     weight_note=weight_note, iv_method=iv_method)
 
 
 # ------------------------------------------------------------------ stages
@@ -496,7 +508,7 @@ def _random_effects(d: PanelDesign, time_fx: bool, method: str, time_label: str,
 def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula: str,
               estimator: str, base: str, effects: str, is_iv: bool, drop: bool, label: str,
               time_label: str, re_method: str, weights: np.ndarray | None = None,
-              weight_note: str = "") -> Result:
+              weight_note: str = "", iv_method: str = "2sls") -> Result:
     _, names, absorbed, omitted = check_identification(
         stage.check, stage.names, raw=stage.raw, absorbed_by=stage.absorbed_by, drop=drop)
     cols = [stage.names.index(n) for n in names]
@@ -513,14 +525,28 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
         excluded = [n for n in z_names if n not in names]
         if base != "re":
             check_order(endog, excluded)
-        fit2 = two_sls(stage.y, X, Z, x_names=names, z_names=z_names)
+        clusters = (stage.groups.get(spec.clusters[0]) if spec.cov_type == "clustered"
+                    and spec.clusters else None)
+        if iv_method == "liml":
+            fit2, kappa = liml(stage.y, X, Z, exog_cols=[j for j, n in enumerate(names)
+                                                         if n in z_names],
+                               x_names=names, z_names=z_names)
+            result_stats["kappa"] = kappa
+        elif iv_method == "gmm":
+            fit2, gmm_w = gmm_two_step(stage.y, X, Z, cov_type=spec.cov_type, clusters=clusters,
+                                   x_names=names, z_names=z_names)
+        else:
+            fit2 = two_sls(stage.y, X, Z, x_names=names, z_names=z_names)
         params, resid, bread, regressors = fit2.params, fit2.resid, fit2.bread, fit2.xhat
         if base != "re":
             df_abs = stage.df_entity + stage.df_time
             fs = first_stage_f(X[:, [names.index(n) for n in endog]], Z, len(excluded), df_abs)
             result_stats.update({f"first_stage_f:{n}": float(f) for n, f in
                                  zip(endog, fs, strict=True)})
-            if len(excluded) > len(endog):
+            if len(excluded) > len(endog) and iv_method == "gmm":
+                test_results["hansen_j"] = hansen_j(Z, resid, gmm_w, spec.cov_type,
+                                                    len(excluded) - len(endog))
+            elif len(excluded) > len(endog):
                 test_results["sargan"] = sargan(resid, Z, len(excluded) - len(endog))
         result_stats["n_instruments"] = float(Z.shape[1])
     else:
@@ -599,7 +625,7 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
         dropped=dropped, absorbed=tuple(absorbed), omitted=tuple(omitted), sample=sample,
         notes=_notes(panel) + extra_notes, simulated=panel.is_simulated,
         truth=dict(meta.get("true_params", {})),
-        model_name=_model_name(base, effects, is_iv, re_method),
+        model_name=_model_name(base, effects, is_iv, re_method, iv_method),
         df_resid=df_resid, df_model=float(len(slopes)),
         resid=pd.Series(resid if weights is None else resid / np.sqrt(weights),
                         index=stage.rows, name="resid"),
@@ -677,8 +703,13 @@ def _effects_label(base: str, effects: str) -> str:
     return "time" if effects == "time" else "none"
 
 
-def _model_name(base: str, effects: str, is_iv: bool, re_method: str) -> str:
+def _model_name(base: str, effects: str, is_iv: bool, re_method: str,
+                iv_method: str = "2sls") -> str:
     fe = {"entity": "country", "time": "year", "twoway": "two-way", "none": ""}[effects]
+    if is_iv and iv_method != "2sls":
+        how = "LIML" if iv_method == "liml" else "two-step GMM"
+        return {"fe": f"FE {how} ({fe})", "pooled": f"Pooled {how}",
+                "fd": f"FD {how}"}[base]
     if is_iv:
         return {"fe": f"FE2SLS ({fe})", "pooled": "Pooled 2SLS", "fd": "FD-2SLS",
                 "re": "EC2SLS (random effects IV)"}[base]
