@@ -18,6 +18,7 @@ linearmodels call (and a dummy-variable OLS) where linearmodels has it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ from migecon.estimate.linear.design import (
     warn_dropped,
     within,
 )
+from migecon.estimate.linear.hausman_taylor import fit_hausman_taylor
 from migecon.estimate.linear.iv import (
     check_order,
     ec2sls_components,
@@ -134,6 +136,7 @@ def fit(
     weights: str | None = None,
     weight_type: str = "aweight",
     iv_method: str = "2sls",
+    endogenous: Sequence[str] | None = None,
     **cov_options: Any,
 ) -> Result:
     """Estimate a static panel model.
@@ -145,12 +148,16 @@ def fit(
         and nest (``D(L(n, 1))``); IV as ``"y ~ x1 + [endog ~ z1 + z2]"``.
     panel : Panel
         The data.
-    estimator : {"pooled", "fe", "re", "between", "fd", "iv", "mundlak"}
+    estimator : {"pooled", "fe", "re", "between", "fd", "iv", "mundlak", \
+"hausman-taylor", "amemiya-macurdy"}
         Pooled OLS, fixed effects (within), random effects (GLS), between
         (OLS on entity means), first differences, fixed-effects 2SLS, and the
         correlated random effects of Mundlak (RE with the entity means of the
         time-varying regressors). An IV formula with ``"pooled"``, ``"fd"`` or
-        ``"re"`` gives pooled 2SLS, FD-2SLS or EC2SLS.
+        ``"re"`` gives pooled 2SLS, FD-2SLS or EC2SLS. ``"hausman-taylor"`` and
+        ``"amemiya-macurdy"`` keep time-invariant regressors (distance,
+        language) while ``endogenous=`` names the regressors correlated with
+        the entity effect (:mod:`migecon.estimate.linear.hausman_taylor`).
     effects : {"entity", "time", "twoway", "none"}
         Effects removed by ``"fe"``/``"iv"``; for pooled, RE, Mundlak and FD,
         ``"time"``/``"twoway"`` add year dummies.
@@ -191,6 +198,9 @@ def fit(
         LIML (``ivregress liml``), or two-step efficient GMM whose weight matrix
         follows ``cov_type`` (robust or clustered; ``ivregress gmm``, ``ivreg2 ...,
         gmm2s``, ``xtivreg2, fe gmm2s``). See :mod:`migecon.estimate.linear.iv_methods`.
+    endogenous : sequence of str, optional
+        For ``"hausman-taylor"`` / ``"amemiya-macurdy"``: regressors correlated
+        with the entity effect, as the design names them.
     **cov_options
         ``cluster``, ``cluster_entity``, ``cluster_time``, ``kernel``,
         ``bandwidth`` (Driscoll-Kraay), ``cluster_df`` (``"each"`` or
@@ -220,6 +230,19 @@ def fit(
     >>> res.cov_info.cluster_by, res.stats["n_clusters"] == res.n_entities
     ('country', True)
     """
+    if estimator in ("hausman-taylor", "amemiya-macurdy"):
+        if endogenous is None:
+            raise SpecificationError(
+                f"estimator={estimator!r} needs endogenous=[...]: the regressors correlated "
+                "with the entity effect")
+        return fit_hausman_taylor(formula, panel, endogenous=endogenous,
+                                  variant="ht" if estimator == "hausman-taylor" else "am",
+                                  cov_type=cov_type, small_sample=small_sample,
+                                  **cov_options)
+    if endogenous is not None:
+        raise SpecificationError(
+            "endogenous= is for estimator='hausman-taylor' or 'amemiya-macurdy'; for IV "
+            "write 'y ~ x + [endog ~ instruments]'")
     _check_option("estimator", estimator, ESTIMATORS)
     _check_option("effects", effects, EFFECTS)
     _check_option("re_method", re_method, RE_METHODS)
