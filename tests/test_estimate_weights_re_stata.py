@@ -225,3 +225,18 @@ def test_weight_options_that_do_not_apply_are_refused() -> None:
         mg.fit("y ~ x", panel, estimator="pooled", weights="region")
     with pytest.raises(SpecificationError, match="weights='popn' is not a variable"):
         mg.fit("y ~ x", panel, estimator="pooled", weights="popn")
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_rsquared_without_constant_is_uncentred_as_statsmodels(weighted: bool) -> None:
+    import statsmodels.api as sm
+
+    df = _small_weighted_panel()
+    panel = mg.Panel.from_frame(df, entity="c", time="year")
+    w = df["pop"] if weighted else np.ones(len(df))
+    ref = sm.WLS(df["y"], df[["x", "z"]], weights=w).fit()
+    res = mg.fit("y ~ x + z - 1", panel, estimator="pooled",
+                 **({"weights": "pop"} if weighted else {}))  # type: ignore[arg-type]
+    assert res.rsquared == pytest.approx(ref.rsquared, rel=RTOL_SAME)
+    assert ref.rsquared == pytest.approx(1 - ref.ssr / float(np.sum(w * df["y"] ** 2)),
+                                         rel=RTOL_SAME)
