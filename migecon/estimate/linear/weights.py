@@ -89,9 +89,11 @@ def check_weights(panel: Panel, name: str, kind: str, *, base: str, cov_type: st
                       ("infinite", np.isinf(values.to_numpy(dtype=float)))):
         if bad.any():
             first = values[bad]
+            key = first.index[0]
+            at = f"({str(key[0])!r}, {key[1]})" if isinstance(key, tuple) else str(key)
             raise DataError(
                 f"weights={name!r}: {int(bad.sum())} value(s) are {what}, e.g. "
-                f"{first.iloc[0]!r} at {first.index[0]!r}; weights must be positive. Drop "
+                f"{float(first.iloc[0])} at {at}; weights must be positive. Drop "
                 "those rows first (panel.subset / dropna) or fix the weight variable")
 
 
