@@ -10,6 +10,7 @@ periods by hand on small frames.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 
 import numpy as np
@@ -265,3 +266,16 @@ def test_gmm_on_a_quarterly_panel_equals_the_same_panel_on_integer_periods() -> 
     a, b = mg.gmm(command, by_period), mg.gmm(command, by_integer)
     assert a.nobs == b.nobs
     np.testing.assert_allclose(a.params.to_numpy(), b.params.to_numpy(), rtol=1e-12)
+
+
+def test_gmm_time_dummies_of_a_quarterly_panel_are_named_as_stata_dates() -> None:
+    rng = np.random.default_rng(8)
+    quarters = pd.period_range("2000Q1", "2002Q4", freq="Q")
+    df = pd.DataFrame([(f"C{c:02d}", q, rng.normal(), rng.normal()) for c in range(25)
+                       for q in quarters], columns=["c", "q", "y", "x"])
+    panel = mg.Panel.from_frame(df, entity="c", time="q")
+    res = mg.gmm(panel, dependent="y", lags=1, exog=["x"], gmm={"y": (2, 3)}, collapse=True,
+                 time_dummies=True)
+    dummies = [n for n in res.params.index if n.startswith("yr")]
+    assert dummies and all(re.fullmatch(r"yr20\d\dq[1-4]", n) for n in dummies)
+    assert "yr2001q1" in dummies
