@@ -18,6 +18,10 @@ into the four groups automatically (time-invariant = no within variation);
    Amemiya-MaCurdy variant (``variant="am"``) replaces ``P X1`` by the values of
    ``X1`` in every period (``X1*``, balanced panels only).
 
+On unbalanced panels ``T`` in step 2 is the mean ``N / n`` and ``theta_i`` uses each
+``T_i`` (plm uses the number of periods); only the balanced case is checked against
+reference output (Baltagi's Table 7.4 via plm).
+
 Identification needs at least as many time-varying exogenous regressors as
 time-invariant endogenous ones. The conventional covariance is
 ``sigma2 (X*' P_A X*)^-1`` with ``sigma2 = e*'e* / (N - K)`` from the
