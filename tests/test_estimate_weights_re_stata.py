@@ -240,3 +240,20 @@ def test_rsquared_without_constant_is_uncentred_as_statsmodels(weighted: bool) -
     assert res.rsquared == pytest.approx(ref.rsquared, rel=RTOL_SAME)
     assert ref.rsquared == pytest.approx(1 - ref.ssr / float(np.sum(w * df["y"] ** 2)),
                                          rel=RTOL_SAME)
+
+
+def test_cli_fit_passes_weights_and_iv_method(tmp_path) -> None:
+    from migecon.cli import main
+
+    df = _small_weighted_panel()
+    path = tmp_path / "p.csv"
+    df.to_csv(path, index=False)
+    out = tmp_path / "w.json"
+    assert main(["fit", "y ~ [x ~ z]", "--data", str(path), "--entity", "c", "--time", "year",
+                 "--estimator", "iv", "--iv-method", "liml", "--weights", "pop",
+                 "--out", str(out), "--quiet"]) == 0
+    back = mg.Result.from_dict(json.loads(out.read_text()))
+    panel = mg.Panel.from_frame(df, entity="c", time="year")
+    direct = mg.fit("y ~ [x ~ z]", panel, estimator="iv", iv_method="liml", weights="pop")
+    assert back.params["x"] == pytest.approx(direct.params["x"], rel=1e-12)
+    assert back.std_errors["x"] == pytest.approx(direct.std_errors["x"], rel=1e-12)
