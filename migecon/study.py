@@ -558,7 +558,8 @@ def _manifest(spec: StudySpec, panel: Any, data_notes: list[str], models: dict[s
                         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH")},
         "data": {"nobs": panel.nobs, "n_entities": panel.n_entities,
                  "n_periods": panel.n_periods,
-                 "years": [int(min(panel.times)), int(max(panel.times))],
+                 "years": [t if isinstance(t, int) else str(t)
+                           for t in (min(panel.times), max(panel.times))],
                  "columns": panel.columns, "content_hash": panel.content_hash(),
                  "simulated": panel.is_simulated, "notes": data_notes,
                  "provenance": provenance},

@@ -102,14 +102,17 @@ def test_constant_outcome() -> None:
 
 def test_string_columns() -> None:
     df = _frame().assign(region=lambda d: np.where(d["x"] > 0, "Asia", "Africa"))
-    with pytest.raises(DataError, match="column 'region' must be numeric"):
-        mg.Panel.from_frame(df, entity="iso3", time="year")
+    built = mg.Panel.from_frame(df, entity="iso3", time="year")
+    assert isinstance(built["region"].dtype, pd.CategoricalDtype)
     data = df.set_index(["iso3", "year"])
-    panel = mg.Panel(data)  # the constructor does not convert
-    with pytest.raises(DataError, match=r"'region' holds text.*write C\(region\)"):
-        mg.fit("y ~ x + region", panel, estimator="pooled")
-    res = mg.fit("y ~ x + C(region)", panel, estimator="pooled")
-    assert "C(region)[T.Asia]" in res.params
+    for panel in (built, mg.Panel(data)):  # category, or object text (constructor)
+        with pytest.raises(DataError, match=r"'region' holds text.*write C\(region\)"):
+            mg.fit("y ~ x + region", panel, estimator="pooled")
+        res = mg.fit("y ~ x + C(region)", panel, estimator="pooled")
+        assert "C(region)[T.Asia]" in res.params
+    dirty = _frame().assign(gdp=["..", *["1.5"] * (len(df) - 1)])
+    with pytest.raises(DataError, match=r"column 'gdp' must be numeric; 1 of its 72 cell"):
+        mg.Panel.from_frame(dirty, entity="iso3", time="year")
 
 
 def test_infinite_values_from_a_transformation() -> None:

@@ -46,7 +46,9 @@ def test_duplicate_error_shows_examples_counts_and_options() -> None:
 
 @pytest.mark.parametrize(("years", "message"), [
     ([2000.5, 2001], "have fractions"),
-    ([1066, 2001], r"outside 1800-2200, e.g. 1066"),
+    ([pd.Period("2000Q1", freq="Q"), pd.Period("2000-02", freq="M")],
+     r"Periods of mixed frequencies: Q-DEC \(1 rows\), M \(1 rows\)"),
+    ([True, False], "True/False values"),
     (["2000", "FY01"], r"1 value\(s\) are not numbers, e.g. 'FY01'"),
 ])
 def test_bad_years_are_reported(years: list[object], message: str) -> None:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from migecon.errors import DataError, DroppedDataWarning, RankDeficiencyError, SpecificationError
 from migecon.estimate.formula import design, parse_formula
+from migecon.panel.timeindex import ordinals
 
 if TYPE_CHECKING:
     from migecon.panel.core import Panel
@@ -89,7 +90,7 @@ def build_design(panel: Panel, formula: str, *, constant: bool = True,
             f"{what}: the regressors {list(X.columns)} are perfectly collinear; drop one")
     return PanelDesign(
         y=y.to_numpy(dtype=float), X=X.to_numpy(dtype=float), names=tuple(map(str, X.columns)),
-        entity=np.asarray(codes), time=index.get_level_values(1).to_numpy(dtype=int),
+        entity=np.asarray(codes), time=ordinals(index.get_level_values(1)),
         entities=tuple(map(str, uniques)), index=index, dropped=dict(dropped))
 
 

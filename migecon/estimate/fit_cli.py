@@ -24,6 +24,7 @@ _READERS = (".parquet", ".csv", ".dta")
 def register(subparsers: Any) -> None:
     """Add the ``fit`` subcommand."""
     from migecon.estimate.linear.covariance import COV_TYPES, KERNELS, SMALL_SAMPLE
+    from migecon.estimate.linear.iv_methods import IV_METHODS
     from migecon.estimate.linear.random_effects import RE_METHODS
     from migecon.estimate.linear.static import EFFECTS, ESTIMATORS
 
@@ -40,7 +41,14 @@ def register(subparsers: Any) -> None:
                         help="named dataset (see `migecon datasets`), e.g. grunfeld")
     parser.add_argument("--entity", help="entity (country) column of a plain file")
     parser.add_argument("--time", help="time (year) column of a plain file")
-    parser.add_argument("--estimator", default="fe", choices=ESTIMATORS)
+    parser.add_argument("--estimator", default="fe",
+                        choices=(*ESTIMATORS, "hausman-taylor", "amemiya-macurdy"))
+    parser.add_argument("--endogenous", nargs="+", metavar="TERM",
+                        help="Hausman-Taylor: regressors correlated with the entity effect")
+    parser.add_argument("--iv-method", default="2sls", choices=IV_METHODS)
+    parser.add_argument("--weights", metavar="VAR", help="weight variable (e.g. population)")
+    parser.add_argument("--weight-type", default="aweight", choices=("aweight", "pweight"))
+    parser.add_argument("--freq", help="period frequency of a date time column (Y, Q, M)")
     parser.add_argument("--effects", default="entity", choices=EFFECTS)
     parser.add_argument("--cov-type", default="unadjusted", choices=COV_TYPES)
     parser.add_argument("--cluster", nargs="+", metavar="VAR",
@@ -60,7 +68,7 @@ def register(subparsers: Any) -> None:
 
 
 def read_panel_file(path: str | Path, *, entity: str | None = None,
-                    time: str | None = None) -> Any:
+                    time: str | None = None, freq: str | None = None) -> Any:
     """Read a panel from parquet, CSV or Stata ``.dta``.
 
     A parquet file written by :meth:`migecon.Panel.to_parquet` needs no
@@ -100,7 +108,7 @@ def read_panel_file(path: str | Path, *, entity: str | None = None,
         df = pd.read_stata(path)
     else:
         df = pd.read_parquet(path)
-    return Panel.from_frame(df, entity=entity, time=time)
+    return Panel.from_frame(df, entity=entity, time=time, freq=freq)
 
 
 def run_fit(args: argparse.Namespace) -> tuple[Any, Path]:
@@ -113,7 +121,8 @@ def run_fit(args: argparse.Namespace) -> tuple[Any, Path]:
     if out.exists() and not args.force:
         raise FileExistsError(f"--out {out} exists; pass --force to overwrite it")
     panel = (mg.load_dataset(args.dataset) if args.dataset
-             else read_panel_file(args.data, entity=args.entity, time=args.time))
+             else read_panel_file(args.data, entity=args.entity, time=args.time,
+                                  freq=getattr(args, "freq", None)))
     options: dict[str, Any] = {}
     if args.cluster:
         if args.cov_type != "clustered":
@@ -121,6 +130,13 @@ def run_fit(args: argparse.Namespace) -> tuple[Any, Path]:
         options["cluster"] = args.cluster[0] if len(args.cluster) == 1 else tuple(args.cluster)
     if args.cov_type == "driscoll-kraay":
         options.update(kernel=args.kernel, bandwidth=args.bandwidth)
+    for name in ("weights", "endogenous"):
+        if getattr(args, name, None):
+            options[name] = getattr(args, name)
+    if getattr(args, "weights", None):
+        options["weight_type"] = args.weight_type
+    if getattr(args, "iv_method", "2sls") != "2sls":
+        options["iv_method"] = args.iv_method
     res = mg.fit(args.formula, panel, estimator=args.estimator, effects=args.effects,
                  cov_type=args.cov_type, small_sample=args.small_sample,
                  re_method=args.re_method, drop_absorbed=args.drop_absorbed, **options)

@@ -19,9 +19,12 @@ from collections.abc import Sequence
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from migecon.errors import SpecificationError
 from migecon.estimate.linear.static import fit
 from migecon.estimate.results import Result
+from migecon.panel.timeindex import ordinals
 
 if TYPE_CHECKING:
     from migecon.panel.core import Panel
@@ -184,8 +187,8 @@ def period_length(panel: Panel) -> int:
     >>> period_length(mg.load_dataset("remittances_sim").transform(average=5))
     5
     """
-    times = panel.times
-    gaps = [b - a for a, b in itertools.pairwise(times)]
+    times = ordinals(pd.Index(panel.times))  # Periods count in their own frequency
+    gaps = [int(b - a) for a, b in itertools.pairwise(times)]
     return int(reduce(math.gcd, gaps)) if gaps else 1
 
 

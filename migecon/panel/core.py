@@ -22,12 +22,12 @@ import numpy as np
 import pandas as pd
 
 from migecon.errors import DataError, DuplicateKeyError
+from migecon.panel.timeindex import as_time, time_labels, warn_if_row_numbers
 
 __all__ = ["Panel", "VariableMeta"]
 
 OnDuplicate = Literal["error", "first", "last", "mean"]
 _ON_DUPLICATE = ("error", "first", "last", "mean")
-YEAR_RANGE = (1800, 2200)
 
 
 @dataclass(frozen=True)
@@ -157,6 +157,7 @@ class Panel:
         on_duplicate: OnDuplicate = "error",
         variables: Mapping[str, VariableMeta] | None = None,
         metadata: Mapping[str, Any] | None = None,
+        freq: str | None = None,
     ) -> Panel:
         """Build a Panel from a long DataFrame with entity and time columns.
 
@@ -165,12 +166,19 @@ class Panel:
         df : DataFrame
             One row per entity-period; other columns become variables.
         entity, time : str
-            Names of the entity (country) and time (year) columns.
+            Names of the entity (country) and time columns. Times may be
+            integers (calendar years, two-digit years, periods 1..T), pandas
+            Periods of one frequency, or dates (converted to Periods, see
+            ``freq``); lags and differences follow the index's own frequency.
         on_duplicate : {"error", "first", "last", "mean"}
             What to do with repeated (entity, time) keys; the default raises
             an error that shows how many there are and examples.
         variables, metadata : mapping, optional
             Variable and panel metadata.
+        freq : str, optional
+            Period frequency (``"Y"``, ``"Q"``, ``"M"``, ...) for dates or period
+            text such as ``"2001Q1"``; for dates it is inferred when omitted (the
+            coarsest frequency with one date per entity and period).
 
         Returns
         -------
@@ -179,8 +187,9 @@ class Panel:
         Raises
         ------
         DataError
-            Missing key columns, missing or non-integer years, years out of
-            range, non-numeric value columns or infinite values.
+            Missing key columns, missing or fractional periods, Periods of
+            mixed frequencies, numeric columns with some text cells, or
+            infinite values.
         DuplicateKeyError
             Repeated keys when ``on_duplicate="error"``.
 
@@ -188,7 +197,10 @@ class Panel:
         -----
         Decisions that change the input without losing information are
         listed in ``metadata["conversions"]``: years or numbers given as text
-        (``"2001"``), entities of mixed types, duplicates combined.
+        (``"2001"``), dates converted to Periods, text columns kept as
+        categories, entities of mixed types, duplicates combined. Text
+        columns (strings, categoricals) are kept as categories: usable as
+        ``C(region)`` in formulas and as cluster variables.
 
         Examples
         --------
@@ -213,10 +225,11 @@ class Panel:
                             "empty, or did a filter remove everything?")
         work = df.copy()
         conversions: list[str] = []
-        work[time] = _as_years(work[time], time, conversions)
         if work[entity].isna().any():
             n = int(work[entity].isna().sum())
             raise DataError(f"{n} row(s) have a missing entity ({entity!r}); drop or fill them")
+        work[time] = as_time(work[time], time, conversions, entity=work[entity], freq=freq)
+        warn_if_row_numbers(work[time], work[entity], time)
         kinds = {type(v).__name__ for v in work[entity].head(100_000)}
         if len(kinds) > 1:
             conversions.append(f"{entity}: mixed types ({', '.join(sorted(kinds))}) "
@@ -266,9 +279,9 @@ class Panel:
         return sorted(self._state.data.index.get_level_values(0).unique())
 
     @property
-    def times(self) -> list[int]:
-        """Sorted time periods."""
-        return sorted(int(t) for t in self._state.data.index.get_level_values(1).unique())
+    def times(self) -> list[Any]:
+        """Sorted time periods (integers, or pandas Periods for a Period index)."""
+        return time_labels(self._state.data.index.get_level_values(1))
 
     @property
     def n_entities(self) -> int:
@@ -466,12 +479,20 @@ class Panel:
 
         The between SD is the SD of entity means; the within SD is the SD of
         ``x_it - mean_i + overall mean`` over all observations. ``T-bar`` is the
-        mean number of observations per entity.
+        mean number of observations per entity. Text (category) columns get
+        counts only: ``N``, ``n``, ``T_bar`` and ``levels`` (distinct values).
         """
         data = self._state.data[list(columns) if columns is not None else self.columns]
         rows = {}
         for name in data.columns:
             x = data[name].dropna()
+            if not pd.api.types.is_numeric_dtype(x):
+                # A category: counts only (its number of values in "levels").
+                rows[name] = {"N": float(len(x)), "n": float(x.index.get_level_values(0)
+                                                             .nunique()),
+                              "levels": float(x.nunique()),
+                              "T_bar": len(x) / max(x.index.get_level_values(0).nunique(), 1)}
+                continue
             if x.empty:
                 rows[name] = dict.fromkeys(
                     ["mean", "sd_overall", "sd_between", "sd_within", "min", "max",
@@ -490,7 +511,10 @@ class Panel:
                 "n": float(len(means)),
                 "T_bar": len(x) / len(means),
             }
-        return pd.DataFrame(rows).T
+        out = pd.DataFrame(rows).T
+        order = ["mean", "sd_overall", "sd_between", "sd_within", "min", "max", "N", "n",
+                 "T_bar", "levels"]
+        return out[[c for c in order if c in out.columns]]
 
     def to_frame(self) -> pd.DataFrame:
         """The data as a flat DataFrame with entity and time columns.
@@ -568,54 +592,36 @@ class Panel:
                               variables=variables, metadata=metadata)
 
 
-def _as_years(values: pd.Series, name: str, conversions: list[str]) -> pd.Series:
-    if values.isna().any():
-        raise DataError(f"{int(values.isna().sum())} row(s) have a missing {name!r}")
-    if not pd.api.types.is_numeric_dtype(values):
-        text = values.map(lambda v: isinstance(v, str))
-        if text.any():
-            conversions.append(f"{name}: {int(text.sum())} year(s) given as text converted "
-                               "to integers")
-        values = values.map(lambda v: v.strip() if isinstance(v, str) else v)
-    numeric = pd.to_numeric(values, errors="coerce")
-    bad = values[numeric.isna()]
-    if not bad.empty:
-        raise DataError(
-            f"time column {name!r} must hold integer years; {len(bad)} value(s) are not "
-            f"numbers, e.g. {bad.iloc[0]!r}. Convert them first "
-            "(e.g. df[col].str[:4].astype(int))."
-        )
-    if not np.allclose(numeric, np.round(numeric)):
-        frac = numeric[numeric != np.round(numeric)]
-        raise DataError(
-            f"time column {name!r} must hold integer years; {len(frac)} value(s) have "
-            f"fractions, e.g. {frac.iloc[0]!r}"
-        )
-    years = numeric.round().astype("int64")
-    out = years[(years < YEAR_RANGE[0]) | (years > YEAR_RANGE[1])]
-    if not out.empty:
-        raise DataError(
-            f"{len(out)} year(s) in {name!r} outside {YEAR_RANGE[0]}-{YEAR_RANGE[1]}, "
-            f"e.g. {int(out.iloc[0])}; is this the right column?"
-        )
-    return years
-
-
 def _check_numeric(df: pd.DataFrame, columns: Sequence[str], conversions: list[str]) -> None:
+    """Numbers stay numbers (text numbers converted); text columns become categories.
+
+    A column where most cells are numbers but some are text (``".."``,
+    ``"n/a"``) is a dirty numeric column and raises; a column of labels
+    (``"Asia"``, ``"yes"``) is kept as a pandas categorical.
+    """
     for col in columns:
         series = df[col]
         if pd.api.types.is_bool_dtype(series):
             df[col] = series.astype(float)
             continue
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            continue
         if not pd.api.types.is_numeric_dtype(series):
             converted = pd.to_numeric(series, errors="coerce")
             bad = series[converted.isna() & series.notna()]
             if not bad.empty:
-                raise DataError(
-                    f"column {col!r} must be numeric; {len(bad)} cell(s) are not numbers, "
-                    f"e.g. {bad.iloc[0]!r} at row {bad.index[0]!r}. Clean the column or "
-                    "drop it before building the panel."
-                )
+                n_cells = int(series.notna().sum())
+                if len(bad) * 2 <= n_cells:
+                    raise DataError(
+                        f"column {col!r} must be numeric; {len(bad)} of its {n_cells} cell(s) "
+                        f"are not numbers, e.g. {bad.iloc[0]!r} at row {bad.index[0]!r}. "
+                        "Clean the column (e.g. pd.to_numeric(df[col], errors='coerce') to "
+                        "turn such codes into missing values) or drop it before building the "
+                        "panel.")
+                df[col] = series.map(lambda v: v if pd.isna(v) else str(v)).astype("category")
+                n_levels = len(df[col].cat.categories)
+                conversions.append(f"{col}: text kept as a category ({n_levels} value(s))")
+                continue
             n_text = int(series.map(lambda v: isinstance(v, str)).sum())
             if n_text:
                 conversions.append(f"{col}: {n_text} number(s) given as text converted")

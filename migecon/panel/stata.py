@@ -106,8 +106,16 @@ def write_stata(panel: Panel, path: str, *, version: int = 118) -> dict[str, Any
             frame[column] = frame[column].astype(object)
         elif pd.api.types.is_bool_dtype(frame[column]):
             frame[column] = frame[column].astype(np.int8)
+    # A Period index is written as a Stata date of its frequency (%ty, %tq, %tm, ...).
+    convert: dict[str, str] = {}
+    time_col = names[panel.time_name]
+    if isinstance(frame[time_col].dtype, pd.PeriodDtype):
+        code = pd.PeriodIndex(frame[time_col]).freqstr.split("-")[0].lstrip("0123456789")
+        stata_fmt = {"Y": "ty", "A": "ty", "Q": "tq", "M": "tm", "W": "tw"}.get(code[:1], "td")
+        frame[time_col] = pd.PeriodIndex(frame[time_col]).to_timestamp()
+        convert[time_col] = stata_fmt
     source = panel.metadata.get("source") or panel.metadata.get("name") or "migecon panel"
     frame.to_stata(path, write_index=False, version=version,  # type: ignore[arg-type]
-                   variable_labels=labels,
+                   variable_labels=labels, convert_dates=convert,  # type: ignore[arg-type]
                    data_label=_short(f"migecon: {source}"))
     return {"path": str(path), "renamed": renamed, "labels_shortened": shortened}

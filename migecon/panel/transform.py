@@ -1,7 +1,8 @@
 """Transformations of panel variables that respect the panel structure.
 
 Lags, leads and differences look up the *calendar* period: the lag of 2001 is
-the value of 2000, never "the previous available row", so gaps stay gaps.
+the value of 2000, never "the previous available row", so gaps stay gaps. On a
+Period index they follow its frequency: the lag of 2001Q1 is 2000Q4.
 Interpolation fills only *inside* gaps (between two observations of the same
 country, never before the first or after the last) and is always flagged.
 Every transformation is recorded in the variable's history.
@@ -18,6 +19,7 @@ import pandas as pd
 
 from migecon.errors import DataError, DroppedDataWarning
 from migecon.panel.core import Panel, VariableMeta, register_operation
+from migecon.panel.timeindex import is_period, ordinals
 
 __all__ = [
     "apply",
@@ -39,7 +41,8 @@ __all__ = [
 def lag(series: pd.Series, k: int = 1) -> pd.Series:
     """Value of the same entity ``k`` periods earlier (``k < 0``: a lead).
 
-    The series must be indexed ``(entity, time)`` with integer times. A row
+    The series must be indexed ``(entity, time)`` with integer times or
+    pandas Periods (then ``k`` counts periods of the index's frequency). A row
     whose period ``t - k`` is absent gets NaN.
 
     Examples
@@ -171,7 +174,8 @@ def interpolate(series: pd.Series, *, method: Literal["linear", "log"] = "linear
         raise DataError(f"max_gap must be a positive number of years; got {max_gap}")
     ordered = series.sort_index()
     entity = ordered.index.get_level_values(0)
-    time = pd.Series(ordered.index.get_level_values(1).astype(float), index=ordered.index)
+    time = pd.Series(ordinals(ordered.index.get_level_values(1)).astype(float),
+                     index=ordered.index)
     values = ordered.astype(float)
     if method == "log":
         if (values <= 0).any():
@@ -288,16 +292,60 @@ def average(panel_data: pd.DataFrame, width: int = 5, min_obs: int = 1,
         raise DataError(f"width must be a positive number of years; got {width}")
     if min_obs < 1 or min_obs > width:
         raise DataError(f"min_obs must be between 1 and the width ({width}); got {min_obs}")
-    time = panel_data.index.get_level_values(1)
-    first = int(time.min()) if start is None else start
-    period = first + ((time - first) // width) * width
+    period = _period_starts(panel_data.index.get_level_values(1), width, start)
     entity = panel_data.index.get_level_values(0)
-    grouped = panel_data.groupby([entity, period])
+    text = [c for c in panel_data.columns if not _is_numeric(panel_data[c])]
+    numeric = panel_data.drop(columns=text)
+    grouped = numeric.groupby([entity, period])
     means = grouped.mean()
     counts = grouped.count()
     means = means.where(counts >= min_obs)
+    if text:
+        # Text (category) columns are kept when constant within each entity-period.
+        labels = panel_data[text].groupby([entity, period], observed=True)
+        varying = [c for c in text if (labels[c].nunique() > 1).any()]
+        if varying:
+            raise DataError(
+                f"text column(s) {varying} change within a {width}-period block of some "
+                "entity, so they have no period average; drop them first "
+                "(panel.select([...])) or make them constant within periods")
+        firsts = labels.first()
+        for c in text:
+            means[c] = firsts[c].reindex(means.index)
+    means = means[list(panel_data.columns)]
     means.index = means.index.set_names(panel_data.index.names)
     return means
+
+
+def _period_starts(time: pd.Index, width: int, start: Any) -> pd.Index:
+    """First period of the ``width``-period block each time belongs to."""
+    codes = ordinals(time)
+    if start is None:
+        first = int(codes.min())
+    else:
+        first = int(ordinals(pd.Index([start]))[0]) if not is_period(time) else int(
+            pd.Period(start, freq=pd.PeriodIndex(time).freqstr).ordinal)
+    starts = first + ((codes - first) // width) * width
+    if is_period(time):
+        return pd.PeriodIndex(time) + (starts - codes)
+    return pd.Index(starts)
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return bool(pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series))
+
+
+def refuse_text(panel: Panel, names: Sequence[str], what: str) -> None:
+    """A clear error when a text (category) column is given to a numeric transformation."""
+    for name in names:
+        if name in panel and not _is_numeric(panel[name]):
+            example = panel[name].dropna()
+            shown = f" (e.g. {example.iloc[0]!r})" if not example.empty else ""
+            raise DataError(
+                f"{what}: {name!r} is a text (category) column{shown}, not numbers, so "
+                f"{what.split('=')[0]} is undefined for it. Use it as categories instead "
+                f"(C({name}) in a formula, cluster={name!r}), or convert it to numbers first "
+                "(e.g. a 0/1 dummy) and build the panel again")
 
 
 @register_operation("transform")
@@ -340,6 +388,11 @@ def apply(panel: Panel, *, log: Sequence[str] | None = None,
         )
     from migecon.panel import transform as tr
 
+    for what, names in (("interpolate=", list(interpolate or [])), ("log=", log or []),
+                        ("growth=", growth or []), ("diff=", diff or []),
+                        ("winsorize=", list(winsorize or [])),
+                        ("standardize=", standardize or [])):
+        refuse_text(panel, names, what)
     current = panel
     counts: dict[str, Any] = dict(current.metadata.get("transform_counts", {}))
     new: dict[str, pd.Series] = {}
@@ -422,7 +475,7 @@ def _not_all_lost(result: pd.Series, panel: Panel, name: str, what: str) -> pd.S
     if result.notna().any() or not panel[name].notna().any():
         return result
     times = panel.times
-    steps = np.diff(np.asarray(times)) if len(times) > 1 else np.array([1])
+    steps = np.diff(ordinals(pd.Index(times))) if len(times) > 1 else np.array([1])
     width = int(np.gcd.reduce(steps)) if steps.size else 1
     hint = ""
     if width > 1:
@@ -442,13 +495,15 @@ def _average_panel(panel: Panel, width: int, min_obs: int) -> Panel:
     # Cells with some yearly data but fewer than min_obs years: counted, not hidden.
     entity = data.index.get_level_values(0)
     time = data.index.get_level_values(1)
-    first = int(time.min())
-    period = first + ((time - first) // width) * width
+    period = _period_starts(time, width, None)
     counts = data.groupby([entity, period]).count()
     too_few = ((counts > 0) & (counts < min_obs)).sum()
-    last = int(time.max())
     starts = sorted(set(averaged.index.get_level_values(1)))
-    labels = {str(p): period_label(int(p), width, last) for p in starts}
+    if is_period(time):
+        last_p = time.max()
+        labels = {str(p): f"{p}-{min(p + (width - 1), last_p)}" for p in starts}
+    else:
+        labels = {str(p): period_label(int(p), width, int(time.max())) for p in starts}
     variables = {
         c: m.with_step(f"{width}-year average (min_obs={min_obs})")
         for c, m in panel.variables.items()

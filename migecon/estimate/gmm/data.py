@@ -25,6 +25,7 @@ import pandas as pd
 from migecon.errors import DataError, DuplicateKeyError, SpecificationError
 from migecon.estimate.gmm.linalg import GInverse
 from migecon.estimate.gmm.syntax import GMMSpec, IVStyle, VarExpr
+from migecon.panel.timeindex import ordinals
 
 if TYPE_CHECKING:
     from migecon.panel.core import Panel
@@ -96,6 +97,8 @@ class GMMData:
         self.unit_codes = unit_codes
         self.units = units
         self.times = times
+        #: Frequency of a Period index (``times`` are then Period ordinals), for labels.
+        self.time_freq: str | None = None
         self.entity_name, self.time_name = entity_name, time_name
         self.metadata = metadata or {}
         self.columns = [str(c) for c in frame.columns]
@@ -114,10 +117,13 @@ class GMMData:
         data = panel.data
         idx = data.index
         assert isinstance(idx, pd.MultiIndex)
-        times = np.asarray(idx.levels[1], dtype=np.int64)[idx.codes[1]]
+        times = ordinals(idx.levels[1])[idx.codes[1]]
         units = np.asarray(idx.levels[0], dtype=object)
-        return cls(data.reset_index(drop=True), np.asarray(idx.codes[0], dtype=np.int64), units,
-                   times, panel.entity_name, panel.time_name, panel.metadata)
+        out = cls(data.reset_index(drop=True), np.asarray(idx.codes[0], dtype=np.int64), units,
+                  times, panel.entity_name, panel.time_name, panel.metadata)
+        if isinstance(idx.levels[1], pd.PeriodIndex):
+            out.time_freq = idx.levels[1].freqstr
+        return out
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame, entity: str, time: str) -> GMMData:
@@ -175,15 +181,34 @@ class GMMData:
                             "or leave it out of the model")
         return col.to_numpy(dtype=float, na_value=np.nan)
 
+    def time_label(self, t: int) -> str:
+        """A period as a name part, as Stata writes dates: ``2001``, ``2001q3``, ``2001m7``.
+
+        Other frequencies (weekly, daily) give the ordinal.
+        """
+        if self.time_freq is None:
+            return str(int(t))
+        period = pd.Period(ordinal=int(t), freq=self.time_freq)
+        code = self.time_freq.split("-")[0].lstrip("0123456789")[:1]
+        if code in ("Y", "A"):
+            return str(period.year)
+        if code == "Q":
+            return f"{period.year}q{period.quarter}"
+        if code == "M":
+            return f"{period.year}m{period.month}"
+        return str(int(t))
+
     def with_time_dummies(self) -> GMMData:
         """Add ``yr<period>`` dummies for every period (existing columns are kept)."""
-        new = {f"yr{t}": (self.times == t).astype(float) for t in np.unique(self.times)
-               if f"yr{t}" not in self.columns}
+        new = {f"yr{self.time_label(t)}": (self.times == t).astype(float)
+               for t in np.unique(self.times)
+               if f"yr{self.time_label(t)}" not in self.columns}
         if not new:
             return self
         frame = pd.concat([self.frame, pd.DataFrame(new, index=self.frame.index)], axis=1)
         out = GMMData(frame, self.unit_codes, self.units, self.times, self.entity_name,
                       self.time_name, self.metadata)
+        out.time_freq = self.time_freq
         out.columns = [*self.columns, *new]
         return out
 

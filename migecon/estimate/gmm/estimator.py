@@ -210,7 +210,7 @@ def gmm(
         dummies: list[str] = []
         if time_dummies:
             source = source.with_time_dummies()
-            dummies = [c for c in source.columns if re.fullmatch(r"yr-?\d+", c)]
+            dummies = [c for c in source.columns if re.fullmatch(r"yr-?\d+(?:[qm]\d+)?", c)]
         spec = _keyword_spec(source, dependent, lags, exog, predetermined, endogenous, gmm, iv,
                              transformation, steps, robust, collapse, max_lag, small, h,
                              artests, constant, orthogonal, diffsargan, dummies, ginv)

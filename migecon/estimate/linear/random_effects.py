@@ -12,12 +12,18 @@ swamy-arora       within RSS / (N - n - K)             between RSS / (n - K - 1)
 wallace-hussain   e'Qe / (N - n), e = OLS residuals    (e'Pe / n - σ²_ν) / T
 amemiya           e'Qe / (N - n), e = within residuals (e'Pe / n - σ²_ν) / T
 nerlove           within RSS / N                       variance of the fixed effects (n - 1)
+stata             within RSS / (N - n - K)             between RSS / (n - K - 1) - σ²_ν / T̄
 ================  ===================================  =====================================
 
 (``Q`` within, ``P`` between projections over all N rows; ``K`` slopes.) On
 unbalanced panels the quadratic forms are the same and the divisors are the
 unbiased ones of plm (Baltagi and Chang 1994 for Swamy-Arora; traces of the
-projected regressor matrices). A negative σ²_μ is set to zero, with a warning,
+projected regressor matrices). ``"stata"`` is Stata's ``xtreg, re`` (its
+default ``sa``): on balanced panels it equals Swamy-Arora; on unbalanced ones the
+between regression is the unweighted one on entity means and ``T̄`` is the
+harmonic mean of the ``T_i`` (Stata's ``e(Tbar)``), as in StataCorp, *Stata
+Longitudinal-Data/Panel-Data Reference Manual*, ``xtreg``, Methods and
+formulas. A negative σ²_μ is set to zero, with a warning,
 as in plm and Stata. The GLS transformation subtracts ``θ_i`` times the entity
 mean, ``θ_i = 1 - sqrt(σ²_ν / (T_i σ²_μ + σ²_ν))``.
 """
@@ -34,7 +40,7 @@ from migecon.estimate.linear.design import group_means, within
 
 __all__ = ["RE_METHODS", "VarianceComponents", "variance_components"]
 
-RE_METHODS = ("swamy-arora", "wallace-hussain", "amemiya", "nerlove")
+RE_METHODS = ("swamy-arora", "wallace-hussain", "amemiya", "nerlove", "stata")
 
 
 @dataclass(frozen=True)
@@ -64,8 +70,9 @@ def variance_components(y: np.ndarray, X: np.ndarray, entity: np.ndarray, *,
         Regressors, including the constant column when ``has_const``.
     entity : ndarray
         Entity codes ``0..n-1`` per row.
-    method : {"swamy-arora", "wallace-hussain", "amemiya", "nerlove"}
-        Variance-component estimator.
+    method : {"swamy-arora", "wallace-hussain", "amemiya", "nerlove", "stata"}
+        Variance-component estimator (``"stata"``: ``xtreg, re`` on unbalanced
+        panels, harmonic-mean ``T̄``).
     has_const : bool
         Whether ``X`` holds a constant column (it is the first all-ones column).
 
@@ -109,6 +116,9 @@ def variance_components(y: np.ndarray, X: np.ndarray, entity: np.ndarray, *,
     k_w = _rank(Xw)
     if method == "swamy-arora":
         s2e, s2u = _swamy_arora(y, X, entity, Ti, balanced, rss_w, N, n, k_w)
+    elif method == "stata":
+        s2e, s2u = _swamy_arora(y, X, entity, Ti, True, rss_w, N, n, k_w,
+                                t_bar=n / float(np.sum(1.0 / Ti)))
     elif method == "wallace-hussain":
         s2e, s2u = _wallace_hussain(y, X, entity, Ti, balanced, N, n)
     elif method == "amemiya":
@@ -136,14 +146,16 @@ def variance_components(y: np.ndarray, X: np.ndarray, entity: np.ndarray, *,
 
 
 def _swamy_arora(y: np.ndarray, X: np.ndarray, entity: np.ndarray, Ti: np.ndarray,
-                 balanced: bool, rss_w: float, N: int, n: int, k_w: int) -> tuple[float, float]:
+                 balanced: bool, rss_w: float, N: int, n: int, k_w: int,
+                 t_bar: float | None = None) -> tuple[float, float]:
+    """Swamy-Arora; ``t_bar`` given: Stata's unweighted between regression with that T̄."""
     s2e = rss_w / (N - n - k_w)
     Xb = group_means(X, entity)
     yb = group_means(y, entity)[:, 0]
     if balanced:
         e_b = yb - Xb @ _lstsq(Xb, yb)
         k_b = _rank(Xb)
-        T = Ti[0]
+        T = Ti[0] if t_bar is None else t_bar
         s2_1 = T * float(e_b @ e_b) / (n - k_b)
         return s2e, (s2_1 - s2e) / T
     # Unbalanced (Baltagi and Chang 1994, plm): the between regression is

@@ -18,6 +18,7 @@ linearmodels call (and a dummy-variable OLS) where linearmodels has it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ from migecon.estimate.linear.design import (
     warn_dropped,
     within,
 )
+from migecon.estimate.linear.hausman_taylor import fit_hausman_taylor
 from migecon.estimate.linear.iv import (
     check_order,
     ec2sls_components,
@@ -45,7 +47,14 @@ from migecon.estimate.linear.iv import (
     sargan,
     two_sls,
 )
+from migecon.estimate.linear.iv_methods import IV_METHODS, gmm_two_step, hansen_j, liml
 from migecon.estimate.linear.random_effects import RE_METHODS, variance_components
+from migecon.estimate.linear.weights import (
+    check_weights,
+    normalise,
+    weighted_r2_centre,
+    weighted_within,
+)
 from migecon.estimate.results import Result, TestResult
 
 if TYPE_CHECKING:
@@ -124,6 +133,10 @@ def fit(
     re_method: str = "swamy-arora",
     drop_absorbed: bool = False,
     drop_singletons: bool = True,
+    weights: str | None = None,
+    weight_type: str = "aweight",
+    iv_method: str = "2sls",
+    endogenous: Sequence[str] | None = None,
     **cov_options: Any,
 ) -> Result:
     """Estimate a static panel model.
@@ -135,12 +148,16 @@ def fit(
         and nest (``D(L(n, 1))``); IV as ``"y ~ x1 + [endog ~ z1 + z2]"``.
     panel : Panel
         The data.
-    estimator : {"pooled", "fe", "re", "between", "fd", "iv", "mundlak"}
+    estimator : {"pooled", "fe", "re", "between", "fd", "iv", "mundlak", \
+"hausman-taylor", "amemiya-macurdy"}
         Pooled OLS, fixed effects (within), random effects (GLS), between
         (OLS on entity means), first differences, fixed-effects 2SLS, and the
         correlated random effects of Mundlak (RE with the entity means of the
         time-varying regressors). An IV formula with ``"pooled"``, ``"fd"`` or
-        ``"re"`` gives pooled 2SLS, FD-2SLS or EC2SLS.
+        ``"re"`` gives pooled 2SLS, FD-2SLS or EC2SLS. ``"hausman-taylor"`` and
+        ``"amemiya-macurdy"`` keep time-invariant regressors (distance,
+        language) while ``endogenous=`` names the regressors correlated with
+        the entity effect (:mod:`migecon.estimate.linear.hausman_taylor`).
     effects : {"entity", "time", "twoway", "none"}
         Effects removed by ``"fe"``/``"iv"``; for pooled, RE, Mundlak and FD,
         ``"time"``/``"twoway"`` add year dummies.
@@ -153,8 +170,11 @@ def fit(
         with z statistics); ``"reghdfe"`` is the same except that IV models
         follow ``ivreghdfe`` / ``ivreg2, small`` (RSS/(N-K), HC1/CR1 factors, t
         statistics), as fixest does. See ``docs/methods.md``.
-    re_method : {"swamy-arora", "wallace-hussain", "amemiya", "nerlove"}
-        Variance-component estimator for ``"re"`` and ``"mundlak"``.
+    re_method : {"swamy-arora", "wallace-hussain", "amemiya", "nerlove", "stata"}
+        Variance-component estimator for ``"re"`` and ``"mundlak"``. ``"stata"``
+        is ``xtreg, re``: equal to Swamy-Arora on balanced panels, and on
+        unbalanced ones the unweighted between regression with the harmonic
+        mean of the ``T_i`` (plm's Swamy-Arora uses Baltagi-Chang's weighting).
     drop_absorbed : bool
         Drop regressors absorbed by the effects or perfectly collinear
         (with a warning naming them) instead of raising.
@@ -163,6 +183,24 @@ def fit(
         information; counted in ``Result.dropped``). Stata's ``xtreg`` keeps
         them, ``reghdfe`` drops them: it only changes N and G in small-sample
         factors.
+    weights : str, optional
+        A positive weight variable (e.g. ``"pop"``) for pooled, fixed effects
+        (one- and two-way) and their IV versions: weighted least squares, with
+        weighted group means in the within transformation (= weighted
+        least squares on dummies), as Stata's ``regress``/``xtreg, fe``/
+        ``ivregress`` with weights.
+    weight_type : {"aweight", "pweight"}
+        Analytic weights (Stata's ``aweight``, normalised to sum to N) or
+        sampling weights (``pweight``: same estimates; robust or clustered
+        errors only).
+    iv_method : {"2sls", "liml", "gmm"}
+        Estimator of an IV model (pooled, FE2SLS, FD): two-stage least squares,
+        LIML (``ivregress liml``), or two-step efficient GMM whose weight matrix
+        follows ``cov_type`` (robust or clustered; ``ivregress gmm``, ``ivreg2 ...,
+        gmm2s``, ``xtivreg2, fe gmm2s``). See :mod:`migecon.estimate.linear.iv_methods`.
+    endogenous : sequence of str, optional
+        For ``"hausman-taylor"`` / ``"amemiya-macurdy"``: regressors correlated
+        with the entity effect, as the design names them.
     **cov_options
         ``cluster``, ``cluster_entity``, ``cluster_time``, ``kernel``,
         ``bandwidth`` (Driscoll-Kraay), ``cluster_df`` (``"each"`` or
@@ -192,9 +230,23 @@ def fit(
     >>> res.cov_info.cluster_by, res.stats["n_clusters"] == res.n_entities
     ('country', True)
     """
+    if estimator in ("hausman-taylor", "amemiya-macurdy"):
+        if endogenous is None:
+            raise SpecificationError(
+                f"estimator={estimator!r} needs endogenous=[...]: the regressors correlated "
+                "with the entity effect")
+        return fit_hausman_taylor(formula, panel, endogenous=endogenous,
+                                  variant="ht" if estimator == "hausman-taylor" else "am",
+                                  cov_type=cov_type, small_sample=small_sample,
+                                  **cov_options)
+    if endogenous is not None:
+        raise SpecificationError(
+            "endogenous= is for estimator='hausman-taylor' or 'amemiya-macurdy'; for IV "
+            "write 'y ~ x + [endog ~ instruments]'")
     _check_option("estimator", estimator, ESTIMATORS)
     _check_option("effects", effects, EFFECTS)
     _check_option("re_method", re_method, RE_METHODS)
+    _check_option("iv_method", iv_method, IV_METHODS)
     parsed = parse_formula(formula)
     is_iv = parsed.is_iv
     if estimator == "iv" and not is_iv:
@@ -208,6 +260,10 @@ def fit(
         raise SpecificationError(
             f"instrumental variables are available with estimator 'iv' (FE2SLS), 'pooled', "
             f"'fd' and 're' (EC2SLS); got estimator={estimator!r}")
+    if iv_method != "2sls" and (not is_iv or base == "re"):
+        raise SpecificationError(
+            f"iv_method={iv_method!r} needs an IV formula 'y ~ x + [endog ~ z]' and estimator "
+            f"'iv', 'pooled' or 'fd' (EC2SLS is 2SLS only); got estimator={estimator!r}")
     valid = _VALID_EFFECTS[base] + (("none",) if is_iv and base == "pooled" else ())
     if effects not in valid:
         raise SpecificationError(
@@ -215,13 +271,17 @@ def fit(
             f"{', '.join(repr(v) for v in valid)}")
     spec = parse_cov_options(cov_type, small_sample, entity_name=panel.entity_name,
                              time_name=panel.time_name, **cov_options)
+    if weights is not None:
+        check_weights(panel, weights, weight_type, base=base, cov_type=spec.cov_type)
     label = _entity_label(panel.entity_name)
     time_label = "year" if panel.time_name in ("year", "time", "t") else panel.time_name
     entity_fx = base == "fe" and effects in ("entity", "twoway")
     time_fx = effects in ("time", "twoway")
-    d = build_design(parsed, panel, extra=spec.variables, entity_label=label,
+    extra = spec.variables + ((weights,) if weights and weights not in spec.variables else ())
+    d = build_design(parsed, panel, extra=extra, entity_label=label,
                      drop_singletons=drop_singletons and entity_fx)
     warn_dropped(d.dropped)
+    w = None if weights is None else normalise(np.asarray(d.groups[weights], dtype=float))
     d.groups["entity"] = np.asarray(d.index.get_level_values(0))
     d.groups["time"] = np.asarray(d.index.get_level_values(1))
     if base == "between" and spec.cov_type == "driscoll-kraay":
@@ -229,9 +289,9 @@ def fit(
                                  "estimator has one row per entity")
 
     if base == "pooled":
-        stage = _pooled(d, time_fx, time_label)
+        stage = _pooled(d, time_fx, time_label, w)
     elif base == "fe":
-        stage = _within(d, entity_fx, time_fx, label, time_label)
+        stage = _within(d, entity_fx, time_fx, label, time_label, w)
     elif base == "between":
         stage = _between(d, spec.clusters, label)
     elif base == "fd":
@@ -239,9 +299,12 @@ def fit(
     else:
         stage = _random_effects(d, time_fx, re_method, time_label, mundlak=base == "mundlak",
                                 drop=drop_absorbed)
+    weight_note = (f"Weighted by {weights} ({weight_type}, normalised to sum to N)."
+                   if weights is not None else "")
     return _estimate(stage, d, spec, panel, formula=formula, estimator=estimator, base=base,
                      effects=effects, is_iv=is_iv, drop=drop_absorbed, label=label,
-                     time_label=time_label, re_method=re_method)
+                     time_label=time_label, re_method=re_method, weights=w,
+                     weight_note=weight_note, iv_method=iv_method)
 
 
 # ------------------------------------------------------------------ stages
@@ -265,19 +328,25 @@ def _with_dummies(A: np.ndarray, names: list[str], time: np.ndarray, times: np.n
     return np.column_stack([A, D]), names + [f"{t}.{time_label}" for t in labels]
 
 
-def _pooled(d: PanelDesign, time_fx: bool, time_label: str) -> _Stage:
+def _pooled(d: PanelDesign, time_fx: bool, time_label: str,
+            w: np.ndarray | None = None) -> _Stage:
     X, names, Z, z_names = _full(d)
     if time_fx:
         times = d.groups["time"]
         X, names = _with_dummies(X, names, d.time, times, d.has_const, time_label)
         if Z is not None:
             Z, z_names = _with_dummies(Z, z_names, d.time, times, d.has_const, time_label)
-    return _Stage(y=d.y, X=X, check=X, names=names, rows=d.index, entity=d.entity, time=d.time,
+    y = d.y
+    if w is not None:  # weighted least squares: rows times sqrt(w)
+        r = np.sqrt(w)
+        y, X = y * r, X * r[:, None]
+        Z = None if Z is None else Z * r[:, None]
+    return _Stage(y=y, X=X, check=X, names=names, rows=d.index, entity=d.entity, time=d.time,
                   groups=d.groups, Z=Z, z_check=Z, z_names=z_names)
 
 
 def _within(d: PanelDesign, entity_fx: bool, time_fx: bool, label: str,
-            time_label: str) -> _Stage:
+            time_label: str, w: np.ndarray | None = None) -> _Stage:
     X, names, Z, z_names = _full(d)
     const = d.has_const
     keep = [j for j, n in enumerate(names) if n != "const"]
@@ -285,14 +354,21 @@ def _within(d: PanelDesign, entity_fx: bool, time_fx: bool, label: str,
     parts = [d.y[:, None], X[:, keep]] + ([Z[:, zkeep]] if Z is not None else [])
     stacked = np.column_stack(parts)
     df_entity = df_time = 0
+    # Weighted: weighted group means, then rows times sqrt(w) (= WLS on dummies).
+    r = np.ones(d.nobs) if w is None else np.sqrt(w)
+
+    def demean(a: np.ndarray, groups: np.ndarray) -> np.ndarray:
+        return within(a, groups) if w is None else weighted_within(a, groups, w) * (
+            r[:, None] if a.ndim == 2 else r)
+
     if entity_fx:
-        demeaned = within(stacked, d.entity)
+        demeaned = demean(stacked, d.entity)
         df_entity = d.n_entities - (1 if const else 0)
         if time_fx:
-            basis = within(time_dummies(d.time, drop_first=False), d.entity)
+            basis = demean(time_dummies(d.time, drop_first=False), d.entity)
             demeaned, df_time = project_out(basis, demeaned)
     else:
-        demeaned = within(stacked, d.time)
+        demeaned = demean(stacked, d.time)
         df_time = d.n_periods - (1 if const else 0)
     y_t = demeaned[:, 0]
     if not np.any(np.abs(y_t) > 1e-12 * max(1.0, float(np.abs(d.y).max()))):
@@ -306,11 +382,11 @@ def _within(d: PanelDesign, entity_fx: bool, time_fx: bool, label: str,
     if const:
         # Stata's and linearmodels' convention: add back the grand means so the
         # constant is the mean fixed effect, ybar - xbar'b.
-        means = stacked.mean(axis=0)
-        final = demeaned + means
+        means = np.average(stacked, axis=0, weights=w)
+        final = demeaned + r[:, None] * means
         y_out = final[:, 0]
-        X_out = np.column_stack([np.ones(d.nobs), final[:, 1:1 + k]])
-        Z_out = (np.column_stack([np.ones(d.nobs), final[:, 1 + k:]]) if Z is not None
+        X_out = np.column_stack([r, final[:, 1:1 + k]])
+        Z_out = (np.column_stack([r, final[:, 1 + k:]]) if Z is not None
                  else None)
         # A ones column (not zeros) stands for the constant in the checks: the
         # demeaned columns are orthogonal to it, so it creates no false collinearity.
@@ -360,8 +436,7 @@ def _between(d: PanelDesign, clusters: tuple[str, ...], label: str) -> _Stage:
 def _first_difference(d: PanelDesign, time_fx: bool, label: str, time_label: str) -> _Stage:
     X, names, Z, z_names = _full(d)
     ent = d.index.get_level_values(0)
-    tim = np.asarray(d.index.get_level_values(1)).astype(np.int64)
-    prev = d.index.get_indexer(pd.MultiIndex.from_arrays([ent, tim - 1]))
+    prev = d.index.get_indexer(pd.MultiIndex.from_arrays([ent, d.index.get_level_values(1) - 1]))
     valid = prev >= 0
     if not valid.any():
         raise DataError(
@@ -455,7 +530,8 @@ def _random_effects(d: PanelDesign, time_fx: bool, method: str, time_label: str,
 # --------------------------------------------------------------- estimation
 def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula: str,
               estimator: str, base: str, effects: str, is_iv: bool, drop: bool, label: str,
-              time_label: str, re_method: str) -> Result:
+              time_label: str, re_method: str, weights: np.ndarray | None = None,
+              weight_note: str = "", iv_method: str = "2sls") -> Result:
     _, names, absorbed, omitted = check_identification(
         stage.check, stage.names, raw=stage.raw, absorbed_by=stage.absorbed_by, drop=drop)
     cols = [stage.names.index(n) for n in names]
@@ -472,14 +548,28 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
         excluded = [n for n in z_names if n not in names]
         if base != "re":
             check_order(endog, excluded)
-        fit2 = two_sls(stage.y, X, Z, x_names=names, z_names=z_names)
+        clusters = (stage.groups.get(spec.clusters[0]) if spec.cov_type == "clustered"
+                    and spec.clusters else None)
+        if iv_method == "liml":
+            fit2, kappa = liml(stage.y, X, Z, exog_cols=[j for j, n in enumerate(names)
+                                                         if n in z_names],
+                               x_names=names, z_names=z_names)
+            result_stats["kappa"] = kappa
+        elif iv_method == "gmm":
+            fit2, gmm_w = gmm_two_step(stage.y, X, Z, cov_type=spec.cov_type, clusters=clusters,
+                                   x_names=names, z_names=z_names)
+        else:
+            fit2 = two_sls(stage.y, X, Z, x_names=names, z_names=z_names)
         params, resid, bread, regressors = fit2.params, fit2.resid, fit2.bread, fit2.xhat
         if base != "re":
             df_abs = stage.df_entity + stage.df_time
             fs = first_stage_f(X[:, [names.index(n) for n in endog]], Z, len(excluded), df_abs)
             result_stats.update({f"first_stage_f:{n}": float(f) for n, f in
                                  zip(endog, fs, strict=True)})
-            if len(excluded) > len(endog):
+            if len(excluded) > len(endog) and iv_method == "gmm":
+                test_results["hansen_j"] = hansen_j(Z, resid, gmm_w, spec.cov_type,
+                                                    len(excluded) - len(endog))
+            elif len(excluded) > len(endog):
                 test_results["sargan"] = sargan(resid, Z, len(excluded) - len(endog))
         result_stats["n_instruments"] = float(Z.shape[1])
     else:
@@ -514,13 +604,13 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
     params_s = pd.Series(params, index=names)
     cov_df = pd.DataFrame(cov, index=names, columns=names)
     negative = [n for n, v in zip(names, np.diag(cov), strict=True) if v < 0]
-    extra_notes: tuple[str, ...] = ()
+    extra_notes: tuple[str, ...] = (weight_note,) if weight_note else ()
     if negative:
-        extra_notes = (f"The {info.description} covariance is not positive semi-definite: "
+        extra_notes += (f"The {info.description} covariance is not positive semi-definite: "
                        f"the variance of {negative} is negative, so its standard error is "
                        "undefined (NaN).",)
     slopes = [n for n in names if n != "const"]
-    r2 = _rsquared(stage, resid, "const" in names, base)
+    r2 = _rsquared(stage, resid, "const" in names, base, weights)
     r2_panel = _panel_r2(d, params_s, base, time_label)
     f_stat = _f_test(params_s, cov_df, slopes, info)
     if base == "mundlak":
@@ -535,8 +625,7 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
     sample = d.index
     if base == "fd":
         prev_rows = pd.MultiIndex.from_arrays(
-            [stage.rows.get_level_values(0),
-             np.asarray(stage.rows.get_level_values(1)).astype(np.int64) - 1],
+            [stage.rows.get_level_values(0), stage.rows.get_level_values(1) - 1],
             names=d.index.names)
         sample = d.index[d.index.isin(stage.rows) | d.index.isin(prev_rows)]
     meta = panel.metadata
@@ -559,14 +648,20 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
         dropped=dropped, absorbed=tuple(absorbed), omitted=tuple(omitted), sample=sample,
         notes=_notes(panel) + extra_notes, simulated=panel.is_simulated,
         truth=dict(meta.get("true_params", {})),
-        model_name=_model_name(base, effects, is_iv, re_method),
+        model_name=_model_name(base, effects, is_iv, re_method, iv_method),
         df_resid=df_resid, df_model=float(len(slopes)),
-        resid=pd.Series(resid, index=stage.rows, name="resid"), fit_data=fit_data)
+        resid=pd.Series(resid if weights is None else resid / np.sqrt(weights),
+                        index=stage.rows, name="resid"),
+        # The wild bootstrap re-estimates unweighted models only.
+        fit_data=fit_data if weights is None else None)
 
 
-def _rsquared(stage: _Stage, resid: np.ndarray, has_const: bool, base: str) -> float:
+def _rsquared(stage: _Stage, resid: np.ndarray, has_const: bool, base: str,
+              weights: np.ndarray | None = None) -> float:
     y = stage.y
-    centre = y.mean() if has_const or base == "fe" else 0.0
+    centre: float | np.ndarray = y.mean() if has_const or base == "fe" else 0.0
+    if weights is not None and (has_const or base == "fe"):
+        centre = weighted_r2_centre(y, np.sqrt(weights))
     tss = float(np.sum((y - centre) ** 2))
     return float(1 - resid @ resid / tss) if tss > 0 else float("nan")
 
@@ -631,8 +726,13 @@ def _effects_label(base: str, effects: str) -> str:
     return "time" if effects == "time" else "none"
 
 
-def _model_name(base: str, effects: str, is_iv: bool, re_method: str) -> str:
+def _model_name(base: str, effects: str, is_iv: bool, re_method: str,
+                iv_method: str = "2sls") -> str:
     fe = {"entity": "country", "time": "year", "twoway": "two-way", "none": ""}[effects]
+    if is_iv and iv_method != "2sls":
+        how = "LIML" if iv_method == "liml" else "two-step GMM"
+        return {"fe": f"FE {how} ({fe})", "pooled": f"Pooled {how}",
+                "fd": f"FD {how}"}[base]
     if is_iv:
         return {"fe": f"FE2SLS ({fe})", "pooled": "Pooled 2SLS", "fd": "FD-2SLS",
                 "re": "EC2SLS (random effects IV)"}[base]
