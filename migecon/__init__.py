@@ -28,6 +28,11 @@ from typing import TYPE_CHECKING, Any
 #: Public name -> module that defines it. One line per name; ``__getattr__``
 #: imports the module on first access and caches the name in this namespace.
 _EXPORTS: dict[str, str] = {
+    "shock_level_regression": "migecon.estimate.shiftshare",
+    "rotemberg_weights": "migecon.estimate.shiftshare",
+    "shift_share_se": "migecon.estimate.shiftshare",
+    "sender_weights": "migecon.bilateral.corridors",
+    "corridors": "migecon.bilateral.corridors",
     "bera_sosa_yoon": "migecon.estimate.diagnostics.specification",
     "BootstrapResult": "migecon.estimate.linear.bootstrap",
     "breusch_pagan": "migecon.estimate.diagnostics.specification",
@@ -124,6 +129,7 @@ __all__ = [
     "build_panel",
     "catalog",
     "coefplot",
+    "corridors",
     "countries",
     "coverage_heatmap",
     "diagnose",
@@ -158,8 +164,12 @@ __all__ = [
     "remittance_weighted_growth",
     "remittance_weights",
     "replicate",
+    "rotemberg_weights",
     "run_study",
     "save_figure",
+    "sender_weights",
+    "shift_share_se",
+    "shock_level_regression",
     "sources",
     "specification_curve",
     "trends_plot",
@@ -216,6 +226,11 @@ sys.modules[__name__].__class__ = _PublicNamespace
 
 
 if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS by a test
+    from migecon.estimate.shiftshare import shock_level_regression
+    from migecon.estimate.shiftshare import rotemberg_weights
+    from migecon.estimate.shiftshare import shift_share_se
+    from migecon.bilateral.corridors import sender_weights
+    from migecon.bilateral.corridors import corridors
     from migecon import errors
     from migecon.estimate.diagnostics.dependence import (
         groupwise_heteroskedasticity,
