@@ -263,7 +263,7 @@ def shift_share_se(
     >>> y = 0.5 * x + rng.normal(size=200)
     >>> res = shift_share_se(y, x, W, controls=np.ones((200, 1)))
     >>> round(res.estimate, 2), res.n_sectors
-    (0.27, 5)
+    (0.77, 5)
     """
     if not 0 < level < 1:
         raise SpecificationError(f"level must be between 0 and 1; got {level}")
@@ -370,7 +370,7 @@ def rotemberg_weights(
     >>> W = pd.DataFrame({"USA": [0.5, 0.1, 0.3, 0.2], "RUS": [0.1, 0.6, 0.2, 0.5]})
     >>> x = W.to_numpy() @ np.array([1.0, 2.0])
     >>> out = rotemberg_weights(2 * x, x, W, [1.0, 2.0], controls=np.ones((4, 1)))
-    >>> round(out["alpha"].sum(), 10), round((out["alpha"] * out["beta"]).sum(), 10)
+    >>> float(round(out["alpha"].sum(), 10)), float(round(out["alpha_beta"].sum(), 10))
     (1.0, 2.0)
     """
     yv = _column(y, "y")
