@@ -226,12 +226,8 @@ sys.modules[__name__].__class__ = _PublicNamespace
 
 
 if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS by a test
-    from migecon.estimate.shiftshare import shock_level_regression
-    from migecon.estimate.shiftshare import rotemberg_weights
-    from migecon.estimate.shiftshare import shift_share_se
-    from migecon.bilateral.corridors import sender_weights
-    from migecon.bilateral.corridors import corridors
     from migecon import errors
+    from migecon.bilateral.corridors import corridors, sender_weights
     from migecon.estimate.diagnostics.dependence import (
         groupwise_heteroskedasticity,
         pesaran_cd,
@@ -254,6 +250,11 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
     from migecon.estimate.linear.bootstrap import BootstrapResult, wild_bootstrap
     from migecon.estimate.linear.static import fit
     from migecon.estimate.results import CovarianceInfo, Result, TestResult
+    from migecon.estimate.shiftshare import (
+        rotemberg_weights,
+        shift_share_se,
+        shock_level_regression,
+    )
     from migecon.panel import catalog, countries, sources
     from migecon.panel.build import BuildReport, build_panel
     from migecon.panel.core import Panel, VariableMeta

@@ -100,7 +100,7 @@ def test_unknown_names_are_counted_and_dropped() -> None:
 def test_country_without_corridors_and_bad_options() -> None:
     frame = pd.DataFrame({"target": ["Nepal", "Nepal"], "source": ["Qatar", "India"],
                           "total_mdollars": [6.0, 4.0]})
-    with pytest.raises(DataError, match="QAT .*no received corridors.*1 corridor"):
+    with pytest.raises(DataError, match=r"QAT .*no received corridors.*1 corridor"):
         mg.corridors(frame, "Qatar", side="received")
     with pytest.raises(DataError, match="neither side"):
         mg.corridors(frame, "KAZ", side="sent")

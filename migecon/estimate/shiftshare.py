@@ -323,7 +323,7 @@ def shift_share_se(
         pvalue_akm0=(float(2 * stats.norm.sf(abs(beta - beta0) / se0)) if se0 > 0
                      else float("nan")),
         beta0=beta0, level=level, akm0_kind=kind, n_obs=n, n_sectors=W.shape[1],
-        n_sector_clusters=int(len(r)), sectors_dropped=dropped,
+        n_sector_clusters=len(r), sectors_dropped=dropped,
         model="ols" if endog is None else "iv",
         extra={"shocks_recovered": pd.Series(hx, index=labels, name="shock_hat"),
                "se_null_imposed": se0})
