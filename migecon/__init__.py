@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 #: Public name -> module that defines it. One line per name; ``__getattr__``
 #: imports the module on first access and caches the name in this namespace.
 _EXPORTS: dict[str, str] = {
+    "ppml": "migecon.estimate.gravity.ppml",
     "shock_level_regression": "migecon.estimate.shiftshare",
     "rotemberg_weights": "migecon.estimate.shiftshare",
     "shift_share_se": "migecon.estimate.shiftshare",
@@ -160,6 +161,7 @@ __all__ = [
     "nickell_bias",
     "partial_regression_plot",
     "pesaran_cd",
+    "ppml",
     "regression_table",
     "remittance_weighted_growth",
     "remittance_weights",
@@ -226,6 +228,7 @@ sys.modules[__name__].__class__ = _PublicNamespace
 
 
 if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS by a test
+    from migecon.estimate.gravity.ppml import ppml
     from migecon import errors
     from migecon.bilateral.corridors import corridors, sender_weights
     from migecon.estimate.diagnostics.dependence import (
