@@ -28,12 +28,6 @@ from typing import TYPE_CHECKING, Any
 #: Public name -> module that defines it. One line per name; ``__getattr__``
 #: imports the module on first access and caches the name in this namespace.
 _EXPORTS: dict[str, str] = {
-    "ppml": "migecon.estimate.gravity.ppml",
-    "shock_level_regression": "migecon.estimate.shiftshare",
-    "rotemberg_weights": "migecon.estimate.shiftshare",
-    "shift_share_se": "migecon.estimate.shiftshare",
-    "sender_weights": "migecon.bilateral.corridors",
-    "corridors": "migecon.bilateral.corridors",
     "bera_sosa_yoon": "migecon.estimate.diagnostics.specification",
     "BootstrapResult": "migecon.estimate.linear.bootstrap",
     "breusch_pagan": "migecon.estimate.diagnostics.specification",
@@ -41,6 +35,7 @@ _EXPORTS: dict[str, str] = {
     "BuildReport": "migecon.panel.build",
     "coefplot": "migecon.report.figures",
     "CommonShocksDGP": "migecon.simulate.dgp",
+    "corridors": "migecon.bilateral.corridors",
     "CovarianceInfo": "migecon.estimate.results",
     "coverage_heatmap": "migecon.report.figures",
     "diagnose": "migecon.estimate.diagnostics.diagnose",
@@ -77,6 +72,7 @@ _EXPORTS: dict[str, str] = {
     "Panel": "migecon.panel.core",
     "partial_regression_plot": "migecon.report.figures",
     "pesaran_cd": "migecon.estimate.diagnostics.dependence",
+    "ppml": "migecon.estimate.gravity.ppml",
     "regression_table": "migecon.report.tables",
     "RegressionTable": "migecon.report.tables",
     "remittance_weighted_growth": "migecon.panel.network",
@@ -84,8 +80,12 @@ _EXPORTS: dict[str, str] = {
     "replicate": "migecon.replicate.runner",
     "ReplicationReport": "migecon.replicate.report",
     "Result": "migecon.estimate.results",
+    "rotemberg_weights": "migecon.estimate.shiftshare",
     "run_study": "migecon.study",
     "save_figure": "migecon.report.style",
+    "sender_weights": "migecon.bilateral.corridors",
+    "shift_share_se": "migecon.estimate.shiftshare",
+    "shock_level_regression": "migecon.estimate.shiftshare",
     "specification_curve": "migecon.report.figures",
     "StaticGrowthDGP": "migecon.simulate.dgp",
     "StudyRun": "migecon.study",
@@ -228,7 +228,6 @@ sys.modules[__name__].__class__ = _PublicNamespace
 
 
 if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS by a test
-    from migecon.estimate.gravity.ppml import ppml
     from migecon import errors
     from migecon.bilateral.corridors import corridors, sender_weights
     from migecon.estimate.diagnostics.dependence import (
@@ -249,6 +248,7 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
     from migecon.estimate.diagnostics.unitroot import im_pesaran_shin, levin_lin_chu, maddala_wu
     from migecon.estimate.gmm.estimator import gmm
     from migecon.estimate.gmm.output import gmm_summary
+    from migecon.estimate.gravity.ppml import ppml
     from migecon.estimate.growth import growth_model
     from migecon.estimate.linear.bootstrap import BootstrapResult, wild_bootstrap
     from migecon.estimate.linear.static import fit
