@@ -31,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "bera_sosa_yoon": "migecon.estimate.diagnostics.specification",
     "BootstrapResult": "migecon.estimate.linear.bootstrap",
     "breusch_pagan": "migecon.estimate.diagnostics.specification",
+    "build_dyads": "migecon.bilateral.dyads",
     "build_panel": "migecon.panel.build",
     "BuildReport": "migecon.panel.build",
     "coefplot": "migecon.report.figures",
@@ -127,6 +128,7 @@ __all__ = [
     "__version__",
     "bera_sosa_yoon",
     "breusch_pagan",
+    "build_dyads",
     "build_panel",
     "catalog",
     "coefplot",
@@ -230,6 +232,7 @@ sys.modules[__name__].__class__ = _PublicNamespace
 if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS by a test
     from migecon import errors
     from migecon.bilateral.corridors import corridors, sender_weights
+    from migecon.bilateral.dyads import build_dyads
     from migecon.estimate.diagnostics.dependence import (
         groupwise_heteroskedasticity,
         pesaran_cd,
