@@ -37,6 +37,8 @@ _EXPORTS: dict[str, str] = {
     "coefplot": "migecon.report.figures",
     "CommonShocksDGP": "migecon.simulate.dgp",
     "corridors": "migecon.bilateral.corridors",
+    "country_profile": "migecon.report.profile",
+    "CountryProfile": "migecon.report.profile",
     "CovarianceInfo": "migecon.estimate.results",
     "coverage_heatmap": "migecon.report.figures",
     "diagnose": "migecon.estimate.diagnostics.diagnose",
@@ -110,6 +112,7 @@ __all__ = [
     "BootstrapResult",
     "BuildReport",
     "CommonShocksDGP",
+    "CountryProfile",
     "CovarianceInfo",
     "DiagnosticReport",
     "DynamicPanelDGP",
@@ -134,6 +137,7 @@ __all__ = [
     "coefplot",
     "corridors",
     "countries",
+    "country_profile",
     "coverage_heatmap",
     "diagnose",
     "diaspora_weighted_growth",
@@ -285,6 +289,7 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
         specification_curve,
         trends_plot,
     )
+    from migecon.report.profile import CountryProfile, country_profile
     from migecon.report.style import save_figure
     from migecon.report.tables import RegressionTable, regression_table
     from migecon.simulate.dgp import (
