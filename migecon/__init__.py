@@ -95,6 +95,8 @@ _EXPORTS: dict[str, str] = {
     "TestResult": "migecon.estimate.results",
     "trends_plot": "migecon.report.figures",
     "VariableMeta": "migecon.panel.core",
+    "vintage_diff": "migecon.report.vintage",
+    "VintageDiff": "migecon.report.vintage",
     "wild_bootstrap": "migecon.estimate.linear.bootstrap",
     "wooldridge_serial": "migecon.estimate.diagnostics.dependence",
     "wooldridge_serial_fe": "migecon.estimate.diagnostics.dependence",
@@ -128,6 +130,7 @@ __all__ = [
     "StudyRun",
     "TestResult",
     "VariableMeta",
+    "VintageDiff",
     "__version__",
     "bera_sosa_yoon",
     "breusch_pagan",
@@ -181,6 +184,7 @@ __all__ = [
     "sources",
     "specification_curve",
     "trends_plot",
+    "vintage_diff",
     "wild_bootstrap",
     "wooldridge_serial",
     "wooldridge_serial_fe",
@@ -292,6 +296,7 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
     from migecon.report.profile import CountryProfile, country_profile
     from migecon.report.style import save_figure
     from migecon.report.tables import RegressionTable, regression_table
+    from migecon.report.vintage import VintageDiff, vintage_diff
     from migecon.simulate.dgp import (
         CommonShocksDGP,
         EndogenousRemittancesDGP,

@@ -30,3 +30,7 @@ if __name__ == "__main__":
             shutil.copy(profile.files[key], HERE / profile.files[key].name)
             print(HERE / profile.files[key].name)
         print(profile.headline())
+        diff = mg.vintage_diff(DATA / "wdi" / "vintage2018", DATA / "wdi" / "long",
+                               codes=["BX.TRF.PWKR.CD.DT", "SM.POP.TOTL"], out=tmp, dpi=100)
+        shutil.copy(diff.files["figure"], HERE / "vintage_diff.png")
+        print(diff.summary())
