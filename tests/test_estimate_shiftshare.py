@@ -208,3 +208,26 @@ def test_bad_shares_are_refused_with_reasons() -> None:
     with pytest.raises(DataError, match="at most one"):
         mg.fit("y ~ x", panel, estimator="pooled", effects="none", cov_type="shift-share",
                shares=shares * 1.5)
+
+
+def test_diaspora_weighted_growth_returns_its_shares_for_akm() -> None:
+    rng = np.random.default_rng(12)
+    homes = [f"H{i:02d}" for i in range(40)]
+    hosts = ["USA", "DEU", "RUS", "GBR", "FRA", "SAU"]
+    pairs = pd.DataFrame([(1990, h, d, float(rng.integers(1, 100))) for h in homes
+                          for d in hosts], columns=["year", "origin", "destination", "stock"])
+    years = [2000, 2001, 2002]
+    g = pd.Series(rng.normal(size=len(hosts) * len(years)), index=pd.MultiIndex.from_product(
+        [hosts, years], names=["iso3", "year"]))
+    dwg = mg.diaspora_weighted_growth(pairs, g)
+    shares = dwg.metadata["shares"]
+    assert list(shares.columns) == sorted(hosts)
+    assert np.allclose(shares.sum(axis=1), 1.0)
+    base = pairs.pivot(index="origin", columns="destination", values="stock")
+    assert np.allclose(shares.loc["H03", "USA"], base.loc["H03", "USA"] / base.loc["H03"].sum())
+    x = dwg["diaspora_host_growth"]
+    data = pd.DataFrame({"x": x, "y": 0.4 * x + rng.normal(size=len(x))})
+    res = mg.fit("y ~ x", mg.Panel(data), estimator="fe", effects="entity",
+                 cov_type="shift-share", shares=shares)
+    assert res.cov_info.n_clusters == len(hosts)
+    assert np.isfinite(res.std_errors["x"])
