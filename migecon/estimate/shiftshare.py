@@ -591,16 +591,17 @@ def shift_share_result(res: Any, *, shares: pd.DataFrame | None = None,
                                  f"model; terms: {names}")
     j = names.index(shift_share_var)
     rows = res.resid.index
-    W, clusters, labels = shares_for_rows(shares, rows, by_period=by_period)
+    W, cluster_labels, labels = shares_for_rows(shares, rows, by_period=by_period)
+    clusters: np.ndarray | None = cluster_labels
     if sector_clusters is not None:
         mapping = pd.Series(sector_clusters)
-        base = pd.Series(clusters)
+        base = pd.Series(cluster_labels)
         unmapped = sorted(set(base) - set(mapping.index))
         if unmapped:
             raise DataError(f"sector_clusters has no cluster for {len(unmapped)} sector(s), "
                             f"e.g. {unmapped[:5]}")
         clusters = base.map(mapping).to_numpy()
-    elif np.array_equal(clusters, labels):
+    elif np.array_equal(cluster_labels, labels):
         clusters = None
     x = fd.X[:, j]
     others = np.delete(fd.X, j, axis=1)

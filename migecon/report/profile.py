@@ -227,12 +227,12 @@ def country_profile(
     paths = _paths(data, wdi=wdi, matrix=matrix, stocks=stocks, totals=totals)
     profile = CountryProfile(code, name, pd.DataFrame())
     profile.remittances = _remittances(code, paths, profile)
-    if paths.get("matrix") is not None:
-        _corridors(code, paths["matrix"], top, profile)
-    if paths.get("totals") is not None:
-        profile.stocks = _totals(code, paths["totals"], profile)
-    if paths.get("stocks") is not None:
-        _bilateral(code, paths["stocks"], top, profile)
+    if (matrix_path := paths.get("matrix")) is not None:
+        _corridors(code, matrix_path, top, profile)
+    if (totals_path := paths.get("totals")) is not None:
+        profile.stocks = _totals(code, totals_path, profile)
+    if (stocks_path := paths.get("stocks")) is not None:
+        _bilateral(code, stocks_path, top, profile)
     if out is not None:
         _write(profile, Path(out), fmt, dpi)
     return profile
@@ -312,7 +312,7 @@ def _corridors(code: str, path: Path, top: int, profile: CountryProfile) -> None
     m = profile._matrix if profile._matrix is not None else path
     for side in ("sent", "received"):
         try:
-            table = corridors(m, code, side=side, top=top)  # type: ignore[arg-type]
+            table = corridors(m, code, side=side, top=top)
         except DataError as exc:
             profile.notes.append(str(exc))
             continue
@@ -513,9 +513,10 @@ def _fig_growth(p: CountryProfile) -> Any:
 def _md_table(frame: pd.DataFrame) -> str:
     def cell(v: Any) -> str:
         if isinstance(v, float | np.floating):
-            if not np.isfinite(v):
+            x = float(v)
+            if not np.isfinite(x):
                 return ""
-            return f"{v:,.3f}" if abs(v) < 1 else f"{v:,.1f}"
+            return f"{x:,.3f}" if abs(x) < 1 else f"{x:,.1f}"
         return str(v)
 
     cols = [str(c) for c in frame.columns]

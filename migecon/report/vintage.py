@@ -102,7 +102,7 @@ def _long(source: Any, codes: list[str] | None, name: str) -> tuple[pd.DataFrame
     if not path.exists():
         raise SourceError(f"{name} vintage {path} not found")
     files = WDIFiles(path)
-    wanted = codes if codes is not None else [e.code for e in files.entries]
+    wanted = codes if codes is not None else [str(e.code) for e in files.entries]
     got = files.fetch(wanted)
     vintages = sorted({m.vintage for m in got.meta.values() if m.vintage})
     label = f"{path.name} ({', '.join(vintages)})" if vintages else path.name

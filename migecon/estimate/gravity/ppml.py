@@ -229,7 +229,7 @@ def ppml(
               "pseudo_r2": float(np.asarray(fit._pseudo_r2).ravel()[0]),
               "n_separated": float(n_sep)}
     if cluster_by:
-        stats_["n_clusters"] = float(info.n_clusters or 0)
+        stats_["n_clusters"] = float(n_clusters)
     wald = _wald(params, cov)
     return Result(
         params=params, cov=cov, cov_info=info, estimator="ppml", dependent=dep,
