@@ -50,6 +50,7 @@ def test_ppml_equals_statsmodels_poisson_glm_with_dummies() -> None:
         assert res.params[name] == pytest.approx(glm.params[name], rel=1e-8)
         assert res.std_errors[name] == pytest.approx(glm.bse[name], rel=1e-7)
     assert res.nobs == len(data)
+    assert (res.n_entities, res.n_periods) == (25, 3)
     assert res.cov_info.cluster_by == "pair" and res.cov_info.n_clusters == 25
     # pair effects too: log_dist varies within pair over time here, so it stays identified
     res2 = mg.ppml("stock ~ log_dist + gdp_gap | origin^year + destination^year + "

@@ -119,7 +119,9 @@ def ppml(
     Returns
     -------
     Result
-        ``estimator="ppml"``; ``dropped`` counts separated and other rows
+        ``estimator="ppml"``; ``n_entities`` is the number of pairs and
+        ``n_periods`` of years (when the data have ``pair`` and ``year``
+        columns); ``dropped`` counts separated and other rows
         (missing values, singletons); ``stats`` holds ``deviance``,
         ``pseudo_r2``, ``loglik`` and ``n_separated``.
 
@@ -187,6 +189,8 @@ def ppml(
         fit = pf.fepois(formula, data=frame, vcov=vcov_arg, ssc=ssc,
                         separation_check=list(separation), iwls_tol=tol, iwls_maxiter=maxiter)
     notes: list[str] = []
+    numerical: dict[str, int] = {}
+    reported: set[str] = set()
     for w in caught:
         text = str(w.message)
         if "separation" in text.lower():
@@ -194,8 +198,19 @@ def ppml(
         if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning,
                                    FutureWarning)) or "deprecat" in text.lower():
             continue  # pyfixest's use of pandas, not about the model
-        warnings.warn(f"pyfixest: {text}", EstimationWarning, stacklevel=2)
-        notes.append(f"pyfixest: {text}")
+        if "singleton" in text.lower():
+            notes.append(f"pyfixest: {text}")  # the rows are counted in `dropped`
+            continue
+        if issubclass(w.category, RuntimeWarning):
+            numerical[text] = numerical.get(text, 0) + 1  # IRLS / rectifier internals
+            continue
+        if text not in reported:
+            reported.add(text)
+            warnings.warn(f"pyfixest: {text}", EstimationWarning, stacklevel=2)
+            notes.append(f"pyfixest: {text}")
+    if numerical:
+        notes.append("numerical warnings inside pyfixest (not raised): " + "; ".join(
+            f"{k} ({v}x)" for k, v in numerical.items()))
     n_sep = int(getattr(fit, "n_separation_na", 0) or 0)
     n_used = int(fit._N)
     other = n_in - n_used - n_sep
@@ -231,9 +246,17 @@ def ppml(
     if cluster_by:
         stats_["n_clusters"] = float(n_clusters)
     wald = _wald(params, cov)
+    used = getattr(fit, "_data", None)
+    n_pairs = n_years = 0
+    if isinstance(used, pd.DataFrame) and len(used) == n_used:
+        if all(c in used.columns for c in pair):
+            n_pairs = int(used[list(pair)].drop_duplicates().shape[0])
+        if "year" in used.columns:
+            n_years = int(used["year"].nunique())
     return Result(
         params=params, cov=cov, cov_info=info, estimator="ppml", dependent=dep,
-        nobs=n_used, effects=" + ".join(fes) if fes else "none", formula=formula,
+        nobs=n_used, n_entities=n_pairs, n_periods=n_years,
+        effects=" + ".join(fes) if fes else "none", formula=formula,
         f_stat=wald, stats=stats_, dropped=dropped, notes=tuple(notes),
         model_name="PPML" + (f" ({', '.join(fes)})" if fes else ""),
         df_model=float(len(names)), df_resid=float("nan"),
