@@ -591,6 +591,8 @@ def shift_share_result(res: Any, *, shares: pd.DataFrame | None = None,
                                  f"model; terms: {names}")
     j = names.index(shift_share_var)
     rows = res.resid.index
+    if not isinstance(rows, pd.MultiIndex):  # between estimator: one row per entity
+        rows = pd.MultiIndex.from_arrays([rows, np.zeros(len(rows), dtype=int)])
     W, cluster_labels, labels = shares_for_rows(shares, rows, by_period=by_period)
     clusters: np.ndarray | None = cluster_labels
     if sector_clusters is not None:
