@@ -231,3 +231,28 @@ def test_diaspora_weighted_growth_returns_its_shares_for_akm() -> None:
                  cov_type="shift-share", shares=shares)
     assert res.cov_info.n_clusters == len(hosts)
     assert np.isfinite(res.std_errors["x"])
+
+
+def test_sector_clusters_in_fit_equal_clustering_by_sector_group() -> None:
+    x, y, sector, shares, units = _one_sector_data(seed=6, n=240, s=24)
+    group = {f"s{k:02d}": f"g{k // 4}" for k in range(24)}  # 6 groups of 4 sectors
+    idx = pd.MultiIndex.from_arrays([units, np.full(len(y), 2000)], names=["unit", "year"])
+    panel = mg.Panel(pd.DataFrame({"y": y, "x": x}, index=idx))
+    res = mg.fit("y ~ x", panel, estimator="pooled", effects="none", cov_type="shift-share",
+                 shares=shares, sector_clusters=group)
+    cr0 = sm.OLS(y, sm.add_constant(x)).fit(
+        cov_type="cluster", cov_kwds={"groups": sector // 4, "use_correction": False,
+                                      "df_correction": False})
+    assert res.std_errors["x"] == pytest.approx(cr0.bse[1], rel=1e-10)
+    assert res.cov_info.n_clusters == 6
+    akm0 = mg.fit("y ~ x", panel, estimator="pooled", effects="none", cov_type="shift-share",
+                  shares=shares, shift_share_method="akm0")
+    width = akm0.stats["akm0_ci_upper"] - akm0.stats["akm0_ci_lower"]
+    from scipy import stats
+    assert akm0.std_errors["x"] == pytest.approx(width / (2 * stats.norm.ppf(0.975)), rel=1e-12)
+    with pytest.raises(DataError, match="no cluster"):
+        mg.fit("y ~ x", panel, estimator="pooled", effects="none", cov_type="shift-share",
+               shares=shares, sector_clusters={"s00": "g0"})
+    with pytest.raises(SpecificationError, match="shift_share_method"):
+        mg.fit("y ~ x", panel, estimator="pooled", effects="none", cov_type="shift-share",
+               shares=shares, shift_share_method="exact")
