@@ -31,10 +31,14 @@ _EXPORTS: dict[str, str] = {
     "bera_sosa_yoon": "migecon.estimate.diagnostics.specification",
     "BootstrapResult": "migecon.estimate.linear.bootstrap",
     "breusch_pagan": "migecon.estimate.diagnostics.specification",
+    "build_dyads": "migecon.bilateral.dyads",
     "build_panel": "migecon.panel.build",
     "BuildReport": "migecon.panel.build",
     "coefplot": "migecon.report.figures",
     "CommonShocksDGP": "migecon.simulate.dgp",
+    "corridors": "migecon.bilateral.corridors",
+    "country_profile": "migecon.report.profile",
+    "CountryProfile": "migecon.report.profile",
     "CovarianceInfo": "migecon.estimate.results",
     "coverage_heatmap": "migecon.report.figures",
     "diagnose": "migecon.estimate.diagnostics.diagnose",
@@ -71,6 +75,7 @@ _EXPORTS: dict[str, str] = {
     "Panel": "migecon.panel.core",
     "partial_regression_plot": "migecon.report.figures",
     "pesaran_cd": "migecon.estimate.diagnostics.dependence",
+    "ppml": "migecon.estimate.gravity.ppml",
     "regression_table": "migecon.report.tables",
     "RegressionTable": "migecon.report.tables",
     "remittance_weighted_growth": "migecon.panel.network",
@@ -78,8 +83,12 @@ _EXPORTS: dict[str, str] = {
     "replicate": "migecon.replicate.runner",
     "ReplicationReport": "migecon.replicate.report",
     "Result": "migecon.estimate.results",
+    "rotemberg_weights": "migecon.estimate.shiftshare",
     "run_study": "migecon.study",
     "save_figure": "migecon.report.style",
+    "sender_weights": "migecon.bilateral.corridors",
+    "shift_share_se": "migecon.estimate.shiftshare",
+    "shock_level_regression": "migecon.estimate.shiftshare",
     "specification_curve": "migecon.report.figures",
     "specification_grid": "migecon.grid",
     "StaticGrowthDGP": "migecon.simulate.dgp",
@@ -87,6 +96,8 @@ _EXPORTS: dict[str, str] = {
     "TestResult": "migecon.estimate.results",
     "trends_plot": "migecon.report.figures",
     "VariableMeta": "migecon.panel.core",
+    "vintage_diff": "migecon.report.vintage",
+    "VintageDiff": "migecon.report.vintage",
     "wild_bootstrap": "migecon.estimate.linear.bootstrap",
     "wooldridge_serial": "migecon.estimate.diagnostics.dependence",
     "wooldridge_serial_fe": "migecon.estimate.diagnostics.dependence",
@@ -104,6 +115,7 @@ __all__ = [
     "BootstrapResult",
     "BuildReport",
     "CommonShocksDGP",
+    "CountryProfile",
     "CovarianceInfo",
     "DiagnosticReport",
     "DynamicPanelDGP",
@@ -119,13 +131,17 @@ __all__ = [
     "StudyRun",
     "TestResult",
     "VariableMeta",
+    "VintageDiff",
     "__version__",
     "bera_sosa_yoon",
     "breusch_pagan",
+    "build_dyads",
     "build_panel",
     "catalog",
     "coefplot",
+    "corridors",
     "countries",
+    "country_profile",
     "coverage_heatmap",
     "diagnose",
     "diaspora_weighted_growth",
@@ -155,16 +171,22 @@ __all__ = [
     "nickell_bias",
     "partial_regression_plot",
     "pesaran_cd",
+    "ppml",
     "regression_table",
     "remittance_weighted_growth",
     "remittance_weights",
     "replicate",
+    "rotemberg_weights",
     "run_study",
     "save_figure",
+    "sender_weights",
+    "shift_share_se",
+    "shock_level_regression",
     "sources",
     "specification_curve",
     "specification_grid",
     "trends_plot",
+    "vintage_diff",
     "wild_bootstrap",
     "wooldridge_serial",
     "wooldridge_serial_fe",
@@ -219,6 +241,8 @@ sys.modules[__name__].__class__ = _PublicNamespace
 
 if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS by a test
     from migecon import errors
+    from migecon.bilateral.corridors import corridors, sender_weights
+    from migecon.bilateral.dyads import build_dyads
     from migecon.estimate.diagnostics.dependence import (
         groupwise_heteroskedasticity,
         pesaran_cd,
@@ -237,10 +261,16 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
     from migecon.estimate.diagnostics.unitroot import im_pesaran_shin, levin_lin_chu, maddala_wu
     from migecon.estimate.gmm.estimator import gmm
     from migecon.estimate.gmm.output import gmm_summary
+    from migecon.estimate.gravity.ppml import ppml
     from migecon.estimate.growth import growth_model
     from migecon.estimate.linear.bootstrap import BootstrapResult, wild_bootstrap
     from migecon.estimate.linear.static import fit
     from migecon.estimate.results import CovarianceInfo, Result, TestResult
+    from migecon.estimate.shiftshare import (
+        rotemberg_weights,
+        shift_share_se,
+        shock_level_regression,
+    )
     from migecon.grid import specification_grid
     from migecon.panel import catalog, countries, sources
     from migecon.panel.build import BuildReport, build_panel
@@ -266,8 +296,10 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
         specification_curve,
         trends_plot,
     )
+    from migecon.report.profile import CountryProfile, country_profile
     from migecon.report.style import save_figure
     from migecon.report.tables import RegressionTable, regression_table
+    from migecon.report.vintage import VintageDiff, vintage_diff
     from migecon.simulate.dgp import (
         CommonShocksDGP,
         EndogenousRemittancesDGP,

@@ -28,6 +28,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "migecon.estimate.fit_cli",
     "migecon.replicate.cli",
     "migecon.report.table_cli",
+    "migecon.report.bilateral_cli",
     "migecon.study",
 )
 

@@ -272,7 +272,9 @@ def host_weighted(
     -------
     Panel
         Indexed ``(iso3, year)`` by home country, with ``name`` and
-        ``f"{name}_coverage"``; ``metadata["report"]`` counts what was dropped.
+        ``f"{name}_coverage"``; ``metadata["report"]`` counts what was dropped
+        and ``metadata["shares"]`` holds the weights used (homes x hosts), the
+        ``shares=`` of ``mg.fit(..., cov_type="shift-share")``.
 
     Examples
     --------
@@ -328,7 +330,9 @@ def host_weighted(
             label=f"Share of weight observed ({name})", unit="share (0-1)", source=source,
             derivation=f"sum_d w[o,d] over hosts d with x[d,t]; w from {weights.description}"),
     }
-    return Panel(out, variables=meta, metadata={"report": report})
+    # The shares used, homes x hosts (rows sum to one): the ``shares=`` of
+    # ``mg.fit(..., cov_type="shift-share")`` for shift-share inference.
+    return Panel(out, variables=meta, metadata={"report": report, "shares": w})
 
 
 def diaspora_weighted_growth(

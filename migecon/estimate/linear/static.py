@@ -161,9 +161,13 @@ def fit(
     effects : {"entity", "time", "twoway", "none"}
         Effects removed by ``"fe"``/``"iv"``; for pooled, RE, Mundlak and FD,
         ``"time"``/``"twoway"`` add year dummies.
-    cov_type : {"unadjusted", "robust", "clustered", "driscoll-kraay"}
+    cov_type : {"unadjusted", "robust", "clustered", "driscoll-kraay", "shift-share"}
         Covariance estimator; ``"clustered"`` clusters by entity unless
         ``cluster=`` names ``"time"``, a variable, or a pair (two-way).
+        ``"shift-share"`` gives the shift-share regressor named by
+        ``shift_share_var=`` the standard error of Adão, Kolesár and Morales
+        (2019) from ``shares=`` (entities x sectors), with the AKM0 interval
+        in ``stats``; see :mod:`migecon.estimate.shiftshare`.
     small_sample : {"none", "stata", "reghdfe"}
         ``"stata"`` applies Stata's finite-sample factors and t distributions
         (``regress``, ``xtreg``, ``reghdfe``; IV as ``xtivreg`` and ``ivregress``,
@@ -230,6 +234,16 @@ def fit(
     >>> res.cov_info.cluster_by, res.stats["n_clusters"] == res.n_entities
     ('country', True)
     """
+    if cov_type == "shift-share":  # AKM / BHJ inference: migecon.estimate.shiftshare
+        from migecon.estimate.shiftshare import SHIFT_SHARE_OPTIONS, shift_share_result
+
+        ss = {k: cov_options.pop(k) for k in SHIFT_SHARE_OPTIONS if k in cov_options}
+        robust = fit(formula, panel, estimator=estimator, effects=effects, cov_type="robust",
+                     small_sample=small_sample, re_method=re_method,
+                     drop_absorbed=drop_absorbed, drop_singletons=drop_singletons,
+                     weights=weights, weight_type=weight_type, iv_method=iv_method,
+                     endogenous=endogenous, **cov_options)
+        return shift_share_result(robust, **ss)
     if estimator in ("hausman-taylor", "amemiya-macurdy"):
         if endogenous is None:
             raise SpecificationError(

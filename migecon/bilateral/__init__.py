@@ -1,0 +1,1 @@
+"""The bilateral side: remittance corridors, sender-side weights and dyad panels."""

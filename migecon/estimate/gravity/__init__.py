@@ -1,0 +1,1 @@
+"""Gravity models of bilateral flows: Poisson pseudo-maximum likelihood with absorbed effects."""
