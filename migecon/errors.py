@@ -24,6 +24,7 @@ __all__ = [
     "MissingDependencyError",
     "OfflineError",
     "RankDeficiencyError",
+    "SampleSelectionWarning",
     "SourceError",
     "SpecificationError",
     "UnknownCountryError",
@@ -80,6 +81,10 @@ class MigeconWarning(UserWarning):
 
 class DroppedDataWarning(MigeconWarning):
     """Rows, countries or variables were dropped; the message gives the counts."""
+
+
+class SampleSelectionWarning(MigeconWarning):
+    """The sample is chosen by a rule that may select on the outcome (e.g. later income)."""
 
 
 class InterpolationWarning(MigeconWarning):

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -35,6 +35,7 @@ from migecon.errors import (
     CacheError,
     DataError,
     DroppedDataWarning,
+    SampleSelectionWarning,
     DuplicateKeyError,
     SourceError,
 )
@@ -120,6 +121,8 @@ class BuildReport:
                          "(not developing that year)")
         if self.developing_rule:
             lines.append(f"  rule        {self.developing_rule['description']}")
+            for what, codes in (self.developing_rule.get("decided") or {}).items():
+                lines.append(f"              {len(codes)} {what}: {_preview(codes)}")
         lines.append(f"  panel       {self.n_countries} countries x {self.n_periods} periods "
                      f"= {self.nobs:,} rows ({self.frequency})")
         if self.missing_cells:
@@ -154,7 +157,7 @@ def build_panel(
     years: tuple[int, int] | None = None,
     frequency: Frequency | str = "annual",
     classification: IncomeClassification | str | Path | None = None,
-    policy: DevelopingPolicy = DEFAULT_POLICY,
+    policy: DevelopingPolicy | None = None,
     fiscal_year: str | int | None = None,
     interpolate: Sequence[str] | Mapping[str, int | None] | None = None,
     interpolate_method: Literal["linear", "log"] = "linear",
@@ -187,10 +190,14 @@ def build_panel(
         For ``countries="developing"``: ``OGHIST.xlsx``, ``CLASS.xlsx`` or a
         WDI country-metadata file. Default: the country metadata found by the
         source (``WDIFiles``), else an error.
-    policy : {"fixed", "per_year", "ever"}
-        The developing-country rule; ``"fixed"`` (default) uses one fiscal
-        year's classification (``fiscal_year``, default the latest) for all
-        years. Recorded in ``metadata["developing_rule"]``.
+    policy : {"initial", "fixed", "per_year", "ever"}, optional
+        The developing-country rule. Default: ``"initial"`` with a historical
+        classification (each country's group at the start of the sample, so
+        the sample does not depend on later growth); ``"fixed"`` at
+        ``fiscal_year`` when ``fiscal_year`` is given; with a one-year
+        snapshot, ``"fixed"`` at that year with a
+        :class:`~migecon.errors.SampleSelectionWarning`. Recorded in
+        ``metadata["developing_rule"]``, with the countries the rule decides.
     interpolate : list of names or {name: max_gap}, optional
         Variables to interpolate inside gaps (annual grid, before averaging),
         flagged in ``<name>_interpolated`` and counted.
@@ -435,7 +442,7 @@ def _derive(wide: pd.DataFrame, inds: IndicatorSet, report: BuildReport) -> pd.D
 
 def _select_countries(wide: pd.DataFrame, countries: str | Iterable[str] | None,
                       classification: IncomeClassification | str | Path | None,
-                      policy: DevelopingPolicy, fiscal_year: str | int | None, source: Source,
+                      policy: DevelopingPolicy | None, fiscal_year: str | int | None, source: Source,
                       report: BuildReport) -> tuple[pd.Series | list[str], dict[str, Any] | None]:
     present = sorted(set(wide.index.get_level_values(0)))
     if countries is None or (isinstance(countries, str) and countries == "all"):
@@ -445,17 +452,20 @@ def _select_countries(wide: pd.DataFrame, countries: str | Iterable[str] | None,
                         f"got {countries!r}")
     if isinstance(countries, str):
         ic = _classification(classification, source)
-        rule = ic.rule(policy, fiscal_year)
-        report.developing_rule = rule.as_dict()
-        unclassified = ic.not_classified(present, rule)
-        classified = [c for c in present if c not in unclassified]
         years = sorted(set(wide.index.get_level_values(1)))
+        rule = ic.rule(_default_policy(policy, fiscal_year, ic), fiscal_year)
+        unclassified = ic.not_classified(present, rule, years)
+        classified = [c for c in present if c not in unclassified]
         member = ic.membership(classified, years, rule)
         ever = member.groupby(level=0).any()
+        if rule.policy == "initial":
+            rule = replace(rule, decided=_decided(ic, classified, years, sorted(ever.index[ever])))
+        report.developing_rule = rule.as_dict()
         never = sorted(ever.index[~ever])
         if never:
-            what = (f"not low or middle income in {rule.fiscal_year}" if rule.policy == "fixed"
-                    else "never low or middle income in the window")
+            what = {"fixed": f"not low or middle income in {rule.fiscal_year}",
+                    "initial": "not low or middle income at the start of the sample"}.get(
+                rule.policy, "never low or middle income in the window")
             report.countries_dropped[what] = never
         if unclassified:
             report.countries_dropped["not classified by the World Bank"
@@ -474,6 +484,41 @@ def _select_countries(wide: pd.DataFrame, countries: str | Iterable[str] | None,
     if others:
         report.countries_dropped["not in the countries requested"] = others
     return [c for c in wanted_codes if c in present], None
+
+
+def _default_policy(policy: DevelopingPolicy | None, fiscal_year: str | int | None,
+                    ic: IncomeClassification) -> DevelopingPolicy:
+    """``"initial"`` unless a fiscal year is fixed or only a snapshot is available."""
+    if policy is not None:
+        return policy
+    if fiscal_year is not None:
+        return "fixed"
+    if ic.is_historical:
+        return DEFAULT_POLICY
+    warnings.warn(
+        f"countries='developing' with a one-year classification ({ic.source}, "
+        f"{ic.fiscal_years[-1]}): countries that grew into high income before then are left "
+        "out, which selects the sample on later growth. Pass the historical file "
+        "(classification='OGHIST.xlsx', the World Bank's 'Historical classification by "
+        "income') to keep each country's group at the start of the sample (policy='initial'), "
+        "or pass policy='fixed' to accept the snapshot",
+        SampleSelectionWarning, stacklevel=4)
+    return "fixed"
+
+
+def _decided(ic: IncomeClassification, classified: list[str], years: list[int],
+             kept: list[str]) -> dict[str, list[str]]:
+    """The countries the "initial" rule decides: where it differs from the latest year."""
+    start = ic.initial_groups(classified, years)
+    first = ic.fiscal_year_of(min(years))
+    latest = ic.developing_countries()
+    later = [f"{c} ({fy} {g})" for c, (fy, g) in start.items() if fy != first]
+    out = {f"classified after {first}, so by their first classification": later,
+           f"kept, not low or middle income in {ic.fiscal_years[-1]}":
+               sorted(set(kept) - latest),
+           f"left out, low or middle income in {ic.fiscal_years[-1]}":
+               sorted((latest & set(classified)) - set(kept))}
+    return {k: v for k, v in out.items() if v}
 
 
 def _classification(classification: IncomeClassification | str | Path | None,

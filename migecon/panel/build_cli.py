@@ -53,8 +53,9 @@ def register(subparsers: Any) -> None:
                       help="'developing', 'all' (default) or a comma-separated list")
     what.add_argument("--classification", type=Path,
                       help="OGHIST.xlsx, CLASS.xlsx or a WDI Metadata_Country file")
-    what.add_argument("--policy", default="fixed", choices=["fixed", "per_year", "ever"],
-                      help="developing-country rule (default: fixed at --fiscal-year)")
+    what.add_argument("--policy", default=None, choices=["initial", "fixed", "per_year", "ever"],
+                      help="developing-country rule (default: initial, each country's group "
+                           "at the start of the sample; fixed when --fiscal-year is given)")
     what.add_argument("--fiscal-year", help="for --policy fixed, e.g. FY24 (default: latest)")
     what.add_argument("--years", help="first-last, e.g. 1990-2022")
     what.add_argument("--frequency", default="annual", help="annual (default) or 5y")
