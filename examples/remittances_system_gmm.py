@@ -80,8 +80,13 @@ def real_panel(data: Path) -> mg.Panel:
 
 
 def simulated_panel() -> mg.Panel:
-    """The embedded simulated panel, as five-year averages."""
-    return mg.load_dataset("remittances_sim").transform(average=5)
+    """The embedded simulated panel, as five-year averages (thin periods reported)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", mg.errors.DroppedDataWarning)
+        panel = mg.load_dataset("remittances_sim").transform(average=5)
+    for w in caught:
+        print(f"Data: {w.message}")
+    return panel
 
 
 def previous_period(panel: mg.Panel, name: str) -> pd.Series:

@@ -39,7 +39,7 @@ def annual(shared_data: Path, source: mg.sources.WDIFiles) -> mg.Panel:
 def five_year(shared_data: Path, source: mg.sources.WDIFiles) -> mg.Panel:
     return mg.build_panel(mg.catalog.GROWTH_MIGRATION, source, countries="developing",
                           classification=shared_data / OGHIST, years=YEARS, frequency="5y",
-                          policy="fixed")
+                          policy="fixed", min_obs=1)
 
 
 def _developing_fy26(shared_data: Path) -> set[str]:
@@ -152,6 +152,31 @@ def test_five_year_panel_equals_direct_period_means(five_year: mg.Panel, annual:
     assert len(got) == len(direct)
     np.testing.assert_allclose(got.to_numpy(), direct.to_numpy(), rtol=1e-12)
     assert five_year.metadata["build_report"]["frequency"] == "5y"
+
+
+def test_thin_five_year_cells_are_counted_from_the_raw_file(shared_data: Path,
+                                                           source: mg.sources.WDIFiles) -> None:
+    """Issue 14, item 2: by default a five-year mean needs 3 of its 5 years; the cells that
+    rested on one or two years are set missing, counted and warned about."""
+    with pytest.warns(DroppedDataWarning, match="rest on too few years"):
+        panel = mg.build_panel({"schooling": "SE.SEC.ENRR"}, source, countries="developing",
+                               classification=shared_data / OGHIST, years=(1990, 2019),
+                               frequency="5y", initial=["schooling"])
+    raw = _long(shared_data, "SE.SEC.ENRR")
+    raw = raw[raw["Country Code"].isin(panel.entities) & raw["Year"].between(1990, 2019)]
+    years = raw.groupby(["Country Code", 1990 + (raw["Year"] - 1990) // 5 * 5])["Value"].count()
+    thin = int(years.between(1, 2).sum())
+    assert thin > 100  # the issue counted 182 of 722 such cells in its sample
+    report = panel.metadata["build_report"]
+    assert report["period_cells_below_min_obs"] == {"schooling": thin}
+    assert report["min_obs"] == 3
+    assert int(panel["schooling"].notna().sum()) == int((years >= 3).sum())
+    start = raw.set_index(["Country Code", "Year"])["Value"]
+    first = panel["initial_schooling"].dropna()
+    assert len(first) == int(start.index.get_level_values(1).isin(range(1990, 2020, 5)).sum())
+    for (country, period), value in first.items():
+        assert value == start.loc[(country, period)]
+    assert "thin periods" in str(mg.BuildReport.from_dict(report))
 
 
 def test_report_reads_well(annual: mg.Panel) -> None:
@@ -350,7 +375,8 @@ def test_cli_build_writes_and_reports(tmp_path: Path, capsys: pytest.CaptureFixt
     folder, _ = _folder(tmp_path / "data")
     out = tmp_path / f"panel{suffix}"
     code = main(["build", "--data", str(folder), "--indicators", "remittances",
-                 "--countries", "developing", "--policy", "fixed", "--years", "2000-2007",
+                 "--countries", "developing", "--policy", "fixed", "--min-obs", "1",
+                 "--years", "2000-2007",
                  "--frequency", "5y", "--out", str(out)])
     printed = capsys.readouterr().out
     assert code == 0 and out.exists()

@@ -252,7 +252,8 @@ id = "gmmdiag"
 kind = "gmm_diagnostics"
 models = ["sgmm"]
 """)
-    direct_panel = mg.load_dataset("remittances_sim").transform(average=5)
+    with pytest.warns(DroppedDataWarning, match="rest on too few years"):
+        direct_panel = mg.load_dataset("remittances_sim").transform(average=5)
     run = mg.run_study(study, quiet=True)
     gmm = mg.gmm("growth L.growth remittances, gmm(L.growth remittances, collapse) twostep "
                  "robust", direct_panel)

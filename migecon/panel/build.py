@@ -74,6 +74,8 @@ class BuildReport:
     missing_cells: dict[str, int] = field(default_factory=dict)  # per variable, annual grid
     interpolated: dict[str, int] = field(default_factory=dict)
     missing_periods: dict[str, int] = field(default_factory=dict)  # per variable, after averaging
+    min_obs: int = 0  # years needed for a period average
+    period_cells_below_min_obs: dict[str, int] = field(default_factory=dict)
     vintages: dict[str, str] = field(default_factory=dict)  # name -> vintage
     developing_rule: dict[str, Any] | None = None
     n_countries: int = 0
@@ -131,6 +133,11 @@ class BuildReport:
             for name, n in self.missing_cells.items():
                 share = n / self.cells if self.cells else 0.0
                 lines.append(f"    {name:<{width}}  {n:>6,} ({share:.1%})")
+        if self.period_cells_below_min_obs:
+            lines.append(f"  thin periods {sum(self.period_cells_below_min_obs.values()):,} "
+                         f"period averages with fewer than {self.min_obs} years set missing: "
+                         + ", ".join(f"{k} {v:,}"
+                                     for k, v in self.period_cells_below_min_obs.items()))
         if self.missing_periods:
             lines.append(f"  missing period averages per variable (of {self.nobs:,}): " + ", ".join(
                 f"{k} {v:,}" for k, v in self.missing_periods.items()))
@@ -161,7 +168,8 @@ def build_panel(
     fiscal_year: str | int | None = None,
     interpolate: Sequence[str] | Mapping[str, int | None] | None = None,
     interpolate_method: Literal["linear", "log"] = "linear",
-    min_obs: int = 1,
+    min_obs: int | None = None,
+    initial: Sequence[str] = (),
     derive: Literal["auto", "never"] = "auto",
     harmonise: bool = True,
     on_unknown: Literal["error", "drop"] = "error",
@@ -201,8 +209,13 @@ def build_panel(
     interpolate : list of names or {name: max_gap}, optional
         Variables to interpolate inside gaps (annual grid, before averaging),
         flagged in ``<name>_interpolated`` and counted.
-    min_obs : int
-        Minimum non-missing years for a period average.
+    min_obs : int, optional
+        Minimum non-missing years for a period average; default a majority
+        of the period (3 of 5). Cells with fewer are set missing, counted in
+        the report (``period_cells_below_min_obs``) and warned about.
+    initial : list of str
+        With ``frequency="5y"``: add ``initial_<name>``, the value in the first
+        year of each period (start-of-period income for growth regressions).
     derive : {"auto", "never"}
         Derive ratios the source lacks from their parts (default) or fail.
     harmonise : bool
@@ -281,7 +294,9 @@ def build_panel(
         report.interpolated = dict(panel.metadata["transform_counts"]["interpolated"])
     report.missing_cells = {name: int(panel[name].isna().sum()) for name in inds}
     if width:
-        panel = panel.transform(average=width, min_obs=min_obs)
+        panel = panel.transform(average=width, min_obs=min_obs, initial=list(initial))
+        report.period_cells_below_min_obs = dict(panel.metadata["period_cells_below_min_obs"])
+        report.min_obs = int(panel.metadata["min_obs"])
         report.missing_periods = {name: int(panel[name].isna().sum()) for name in inds}
     report.n_countries, report.n_periods, report.nobs = (
         panel.n_entities, panel.n_periods, panel.nobs)

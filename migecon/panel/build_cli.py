@@ -59,8 +59,11 @@ def register(subparsers: Any) -> None:
     what.add_argument("--fiscal-year", help="for --policy fixed, e.g. FY24 (default: latest)")
     what.add_argument("--years", help="first-last, e.g. 1990-2022")
     what.add_argument("--frequency", default="annual", help="annual (default) or 5y")
-    what.add_argument("--min-obs", type=int, default=1,
-                      help="minimum years per period average (default 1)")
+    what.add_argument("--min-obs", type=int, default=None,
+                      help="minimum years per period average (default: a majority, 3 of 5)")
+    what.add_argument("--initial", action="append", default=[], metavar="VAR",
+                      help="with --frequency 5y: add initial_VAR, the value in the first "
+                           "year of each period (repeatable)")
     what.add_argument("--interpolate", action="append", default=[], metavar="VAR",
                       help="interpolate inside gaps, flagged (repeatable)")
     what.add_argument("--skip-missing", action="store_true",
@@ -148,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         _indicators(args, source), source, countries=countries, years=_years(args.years),
         frequency=args.frequency, classification=args.classification, policy=args.policy,
         fiscal_year=args.fiscal_year, interpolate=args.interpolate or None,
-        min_obs=args.min_obs, harmonise=args.file is None or args.countries is not None,
+        min_obs=args.min_obs, initial=args.initial, harmonise=args.file is None or args.countries is not None,
         on_missing="drop" if args.skip_missing else "error")
     print(BuildReport.from_dict(panel.metadata["build_report"]))
     out.parent.mkdir(parents=True, exist_ok=True)
