@@ -120,7 +120,7 @@ class DiagnosticReport:
             lines.append(f"  {_ROW_LABELS.get(key, test.name)[:41]:<42}{test.stat:>11.4g}"
                          f"{df:>14}{test.pvalue:>10.4f}  {verdict}")
         for key, why in self.skipped.items():
-            lines += textwrap.wrap(f"{_ROW_LABELS.get(key, key)}: not run ({why})",
+            lines += textwrap.wrap(f"{_ROW_LABELS.get(key, key)}: NOT RUN ({why})",
                                    width=96, initial_indent="  ", subsequent_indent="    ")
         lines += ["", f"Recommendation: {self.recommendation}",
                   f"  mg.fit({self.formula!r}, panel, estimator={self.estimator!r}, "
@@ -239,7 +239,12 @@ def diagnose(panel: Panel, formula: str, *, alpha: float = 0.05,
     else:
         hausman_used = h_classic or h_robust
     effects = rejects(f_eff) or rejects(bp)
-    if not effects:
+    if f_eff is None and bp is None:
+        estimator = "fe"
+        reasons.append("NOT CHECKED: neither the F test nor the Breusch-Pagan LM test could "
+                       "be run, so whether there are country effects is unknown; fixed "
+                       "effects are consistent either way")
+    elif not effects:
         estimator = "pooled"
         reasons.append("neither the F test nor the Breusch-Pagan LM test finds country "
                        "effects, so pooled OLS is adequate")
@@ -265,6 +270,10 @@ def diagnose(panel: Panel, formula: str, *, alpha: float = 0.05,
         reasons.append("the errors are heteroskedastic or serially correlated, so the "
                        "regression-based (robust) Hausman test was used")
 
+    not_run = [name for key, name in (("serial", "serial correlation"),
+                                      ("heteroskedasticity", "groupwise heteroskedasticity"),
+                                      ("cross_section", "cross-section dependence"))
+               if key in skipped]
     if rejects(cd) and n_periods >= MIN_PERIODS_DRISCOLL_KRAAY:
         cov_type = "driscoll-kraay"
         reasons.append(f"Pesaran's CD test finds cross-section dependence and T = "
@@ -282,10 +291,19 @@ def diagnose(panel: Panel, formula: str, *, alpha: float = 0.05,
         if rejects(cd):
             reasons.append(f"with only {n_periods} periods Driscoll-Kraay errors are "
                            "unreliable; add year effects or cluster by country and year")
+    elif not_run:
+        cov_type = "clustered"
+        reasons.append(f"NOT CHECKED: the test(s) for {', '.join(not_run)} did not run "
+                       "(see above), so the errors were not shown to be spherical; "
+                       "cluster by country, which is robust whatever those tests "
+                       "would have found")
     else:
         cov_type = "unadjusted"
         reasons.append("no serial correlation, heteroskedasticity or cross-section "
                        "dependence detected; clustered errors remain a safe alternative")
+    if not_run and not any(r.startswith("NOT CHECKED: the test(s)") for r in reasons):
+        reasons.append(f"NOT CHECKED: the test(s) for {', '.join(not_run)} did not run (see "
+                       "above); the choice of standard errors rests on the other tests only")
     if cov_type == "clustered" and d.n_entities < FEW_CLUSTERS:
         reasons.append(f"only {d.n_entities} clusters: use the wild cluster bootstrap for "
                        "p-values and confidence intervals")

@@ -38,6 +38,7 @@ from migecon.estimate._panelmath import (
     within,
 )
 from migecon.estimate.diagnostics.dependence import (
+    period_step,
     groupwise_heteroskedasticity,
     pesaran_cd,
     wooldridge_serial,
@@ -472,7 +473,7 @@ def bera_sosa_yoon(panel: Panel, formula: str, *, test: str = "ar") -> TestResul
     nobs, n = float(d.nobs), float(d.n_entities)
     a_sum = float(np.sum(d.t_counts.astype(float) ** 2))
     A = 1.0 - float(np.sum(np.bincount(d.entity, weights=e) ** 2) / (e @ e))
-    prev = _previous_period(d)
+    prev = _previous_period(d, period_step(panel))
     has_prev = prev >= 0
     # Denominator over the periods that have a lag, as Sosa-Escudero and Bera (2008) and
     # plm; Baltagi's (2013) printed values for Grunfeld follow this definition.
@@ -503,10 +504,10 @@ def bera_sosa_yoon(panel: Panel, formula: str, *, test: str = "ar") -> TestResul
                       note="pooled OLS residuals; first-order lags by calendar year")
 
 
-def _previous_period(d: PanelDesign) -> np.ndarray:
-    """Row of the same entity's previous calendar period, or -1 when it is not observed."""
+def _previous_period(d: PanelDesign, step: int = 1) -> np.ndarray:
+    """Row of the same entity's previous period (``step`` earlier), or -1 when not observed."""
     prev = np.full(d.nobs, -1)
-    same = (d.entity[1:] == d.entity[:-1]) & (d.time[1:] - d.time[:-1] == 1)
+    same = (d.entity[1:] == d.entity[:-1]) & (d.time[1:] - d.time[:-1] == step)
     prev[1:][same] = np.arange(d.nobs - 1)[same]
     return prev
 
