@@ -53,7 +53,8 @@ Schema (every key is checked; unknown keys are errors)::
 
     [[figure]]
     id = "coef"
-    kind = "coefplot"                     # coefplot | coverage | trends | gmm_diagnostics
+    kind = "coefplot"                     # coefplot | coverage | trends | gmm_diagnostics |
+                                          # specification_curve (options: term = "...")
     models = ["pooled", "fe"]             # for coefplot and gmm_diagnostics
     formats = ["png", "pdf"]              # any of png pdf svg
     options = {terms = ["remittances"]}   # keyword arguments of the figure function
@@ -109,6 +110,7 @@ __all__ = ["FIGURE_KINDS", "StudyRun", "StudySpec", "load_study", "register", "r
 
 #: Figure kinds a study can ask for, and whether they need fitted models.
 FIGURE_KINDS: dict[str, bool] = {"coefplot": True, "gmm_diagnostics": True,
+                                 "specification_curve": True,
                                  "coverage": False, "trends": False}
 FIGURE_FORMATS = ("png", "pdf", "svg")
 TABLE_FORMATS = ("txt", "md", "tex", "html", "csv", "xlsx", "docx")
@@ -514,6 +516,8 @@ def _write_figure(fig_spec: OutputSpec, results: list[Any], model_labels: list[s
             "model_labels": model_labels, **options}),
         "gmm_diagnostics": lambda: figures_models.gmm_diagnostics_plot(results, **{
             "model_labels": model_labels, **options}),
+        "specification_curve": lambda: figures.specification_curve(results, **{
+            "model_labels": model_labels, "panel": panel, **options}),
         "coverage": lambda: figures.coverage_heatmap(panel, **options),
         "trends": lambda: figures.trends_plot(panel, **options),
     }

@@ -408,7 +408,8 @@ def _check_len(values: Sequence[str], n: int, name: str) -> Sequence[str]:
 def _entity_effects(r: Result) -> str:
     if r.estimator == "re":
         return "Random"
-    removes = r.estimator in ("fe", "fd", "mundlak") or r.estimator.startswith("gmm")
+    # FE-2SLS (estimator "iv" with entity effects) removes them as FE does.
+    removes = r.estimator in ("fe", "fd", "mundlak", "iv") or r.estimator.startswith("gmm")
     return "Yes" if removes and r.effects in ("entity", "twoway") else "No"
 
 
