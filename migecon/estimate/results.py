@@ -42,6 +42,9 @@ class TestResult:
         The null hypothesis in words.
     note : str
         Anything a reader must know (variant, convention).
+    caveat : str
+        A problem with the test as it was run (printed with it, and by
+        ``mg.diagnose``), e.g. a Hausman test of models on different samples.
     """
 
     __test__ = False  # not a pytest test class, despite the name
@@ -53,11 +56,13 @@ class TestResult:
     distribution: str = "chi2"
     null: str = ""
     note: str = ""
+    caveat: str = ""
 
     def __str__(self) -> str:
         df = "" if self.df is None else f"({_fmt_df(self.df)})"
-        return (f"{self.name}: {self.distribution}{df} = {self.stat:.4g}, "
+        text = (f"{self.name}: {self.distribution}{df} = {self.stat:.4g}, "
                 f"p = {self.pvalue:.4g}. H0: {self.null}")
+        return text + (f"\n  CAVEAT: {self.caveat}" if self.caveat else "")
 
 
 def _fmt_df(df: float | tuple[float, float]) -> str:

@@ -119,6 +119,11 @@ class DiagnosticReport:
             verdict = "reject H0" if test.pvalue < self.alpha else "do not reject"
             lines.append(f"  {_ROW_LABELS.get(key, test.name)[:41]:<42}{test.stat:>11.4g}"
                          f"{df:>14}{test.pvalue:>10.4f}  {verdict}")
+        for key, test in self.tests.items():
+            if test.caveat:
+                lines += textwrap.wrap(f"{_ROW_LABELS.get(key, test.name)}: CAVEAT "
+                                       f"{test.caveat}", width=96, initial_indent="  ",
+                                       subsequent_indent="    ")
         for key, why in self.skipped.items():
             lines += textwrap.wrap(f"{_ROW_LABELS.get(key, key)}: NOT RUN ({why})",
                                    width=96, initial_indent="  ", subsequent_indent="    ")
@@ -211,8 +216,21 @@ def diagnose(panel: Panel, formula: str, *, alpha: float = 0.05,
         def classic() -> TestResult:
             from migecon.estimate.linear.static import fit
 
-            return hausman(fit(formula, panel, estimator="fe"),
-                           fit(formula, panel, estimator="re"))
+            fe = fit(formula, panel, estimator="fe")
+            re = fit(formula, panel, estimator="re")
+            if fe.sample is not None and re.sample is not None and not fe.sample.equals(
+                    re.sample):
+                # FE dropped singletons: compare RE on the same countries (same sample).
+                kept = sorted(set(fe.sample.get_level_values(0)))
+                left = len(set(re.sample.get_level_values(0))) - len(kept)
+                re = fit(formula, panel.subset(countries=kept), estimator="re")
+                hausman_sample.append(
+                    f"the classic Hausman test compares FE with RE refitted on the FE sample "
+                    f"({fe.nobs} observations): the {left} singleton entit"
+                    f"{'y' if left == 1 else 'ies'} FE drops are left out of both")
+            return hausman(fe, re)
+
+        hausman_sample: list[str] = []
 
         h_classic = _run(tests, skipped, "hausman", classic)
         h_robust = _run(tests, skipped, "hausman_robust",
@@ -266,6 +284,7 @@ def diagnose(panel: Panel, formula: str, *, alpha: float = 0.05,
         reasons.append(f"country effects are present and the {hausman_used.name} test does "
                        f"not reject (p = {hausman_used.pvalue:.3g}): random effects are "
                        "consistent and more efficient")
+    reasons += hausman_sample
     if non_spherical and hausman_used is h_robust and h_robust is not None:
         reasons.append("the errors are heteroskedastic or serially correlated, so the "
                        "regression-based (robust) Hausman test was used")
