@@ -23,6 +23,7 @@ __all__ = [
     "MigeconWarning",
     "MissingDependencyError",
     "OfflineError",
+    "ProvenanceWarning",
     "RankDeficiencyError",
     "SampleSelectionWarning",
     "SourceError",
@@ -85,6 +86,10 @@ class DroppedDataWarning(MigeconWarning):
 
 class SampleSelectionWarning(MigeconWarning):
     """The sample is chosen by a rule that may select on the outcome (e.g. later income)."""
+
+
+class ProvenanceWarning(MigeconWarning):
+    """Sources of different releases are mixed, or a vintage cannot be established."""
 
 
 class InterpolationWarning(MigeconWarning):

@@ -42,6 +42,7 @@ from migecon.errors import (
 from migecon.panel.catalog import DERIVATIONS, Indicator, IndicatorSet, as_indicator_set
 from migecon.panel.core import OnDuplicate, Panel, VariableMeta
 from migecon.panel.countries import is_aggregate, to_iso3
+from migecon.panel.provenance import check_revisions, un_desa_revisions, vintage_text
 from migecon.panel.sources.base import IndicatorMeta, Source, SourceData
 from migecon.panel.sources.classifications import (
     DEFAULT_POLICY,
@@ -77,6 +78,7 @@ class BuildReport:
     min_obs: int = 0  # years needed for a period average
     period_cells_below_min_obs: dict[str, int] = field(default_factory=dict)
     vintages: dict[str, str] = field(default_factory=dict)  # name -> vintage
+    un_desa_revisions: dict[str, str] = field(default_factory=dict)  # name -> IMS revision
     developing_rule: dict[str, Any] | None = None
     n_countries: int = 0
     n_periods: int = 0
@@ -278,6 +280,10 @@ def build_panel(
             f"{report.source} left out (on_missing='drop'): "
             + ", ".join(f"{n} ({c})" for n, c in report.indicators_missing.items()),
             DroppedDataWarning, stacklevel=2)
+    report.un_desa_revisions = un_desa_revisions(meta, values, inds.codes())
+    note = check_revisions(report.un_desa_revisions, stacklevel=3)
+    if note:
+        report.notes.append(note)
     values = _harmonise(values, harmonise, on_unknown, report)
     wide = _pivot(values, on_duplicate, meta)
     wide = _derive(wide, inds, report)
@@ -591,9 +597,8 @@ def _one_meta(name: str, ind: Indicator, meta: Mapping[str, IndicatorMeta],
     label = ind.label if ind.label and ind.label != ind.code else ""
     if ind.code in meta:
         source_meta = meta[ind.code]
-        vintage = source_meta.vintage or (f"retrieved {source_meta.retrieved}"
-                                          if source_meta.retrieved else "")
-        report.vintages[name] = source_meta.vintage
+        vintage = vintage_text(source_meta)
+        report.vintages[name] = vintage_text(source_meta)
         return VariableMeta(label=label or source_meta.name or name,
                             unit=ind.unit or source_meta.unit, source=source_meta.source,
                             code=ind.code, vintage=vintage,
