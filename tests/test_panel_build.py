@@ -427,3 +427,30 @@ def test_build_from_the_api_source_derives_a_ratio_it_lacks(tmp_path: Path) -> N
     expected = d["BX.TRF.PWKR.CD.DT"]["TJK"] / d["NY.GDP.MKTP.CD"]["TJK"] * 100
     np.testing.assert_allclose(panel["remittances"].loc["TJK"].to_numpy(),
                                expected.to_numpy(), rtol=1e-12)
+
+
+def test_remittances_paid_and_net(tmp_path: Path) -> None:
+    """Issue 14, item 7: paid (BM.TRF.PWKR.CD.DT), its share of GDP, and net flows.
+    Kazakhstan pays more than it receives: its net remittances are negative."""
+    rows = {  # current US$, typed by hand (not WDI values): received, paid, GDP
+        ("KAZ", 2020): (270e6, 1_900e6, 171e9), ("KAZ", 2021): (300e6, 2_000e6, 197e9),
+        ("NPL", 2020): (8_100e6, 310e6, 33e9), ("NPL", 2021): (8_300e6, 330e6, 36e9)}
+    names = {"KAZ": "Kazakhstan", "NPL": "Nepal"}
+    for i, code in enumerate(("BX.TRF.PWKR.CD.DT", "BM.TRF.PWKR.CD.DT", "NY.GDP.MKTP.CD")):
+        lines = ["Country Name,Country Code,Year,Value"] + [
+            f"{names[c]},{c},{y},{v[i]!r}" for (c, y), v in rows.items()]
+        (tmp_path / f"{code.lower()}.csv").write_text("\n".join(lines) + "\n")
+    panel = mg.build_panel(mg.catalog.REMITTANCE_FLOWS, mg.sources.WDIFiles(tmp_path))
+    for (country, year), (received, paid, gdp) in rows.items():
+        assert panel["remittances_paid_usd"].loc[(country, year)] == paid
+        assert panel["remittances_paid"].loc[(country, year)] == pytest.approx(
+            paid / gdp * 100, rel=1e-15)
+        assert panel["remittances_net_usd"].loc[(country, year)] == received - paid
+        assert panel["remittances_net"].loc[(country, year)] == pytest.approx(
+            (received - paid) / gdp * 100, rel=1e-15)
+    assert (panel["remittances_net"].loc["KAZ"] < 0).all()
+    meta = panel.variables["remittances_net"]
+    assert meta.derivation.startswith("derived by migecon: (BX.TRF.PWKR.CD.DT - "
+                                      "BM.TRF.PWKR.CD.DT) / NY.GDP.MKTP.CD * 100")
+    assert "migecon's definition" in meta.derivation
+    assert "World Bank definition" in panel.variables["remittances"].derivation

@@ -332,8 +332,9 @@ def _fetch(inds: IndicatorSet, source: Source, years: tuple[int, int] | None, de
     has = getattr(source, "has", None)
     direct: list[str] = []
     for ind in inds.values():
-        lacks = derive == "auto" and ind.code in DERIVATIONS and has is not None \
-            and has(ind.code) is False
+        own = ind.code in DERIVATIONS and ind.code.islower()  # migecon's code, never a source's
+        lacks = own or (derive == "auto" and ind.code in DERIVATIONS and has is not None
+                        and has(ind.code) is False)
         direct += list(DERIVATIONS[ind.code].inputs) if lacks else [ind.code]
     direct = list(dict.fromkeys(direct))
     # A source that cannot say in advance whether it has a ratio (an API) is asked for
@@ -610,5 +611,4 @@ def _one_meta(name: str, ind: Indicator, meta: Mapping[str, IndicatorMeta],
     return VariableMeta(
         label=label or name, unit=ind.unit, source=inputs[0].source if inputs else "",
         code=ind.code, vintage=" / ".join(vintages),
-        derivation=f"derived by migecon: {derivation.formula} (World Bank definition; "
-                   "the source does not deliver the ratio)")
+        derivation=f"derived by migecon: {derivation.formula} ({derivation.definition})")
