@@ -26,6 +26,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "migecon.panel.datasets_cli",
     "migecon.panel.build_cli",
     "migecon.estimate.fit_cli",
+    "migecon.estimate.gmm.cli",
     "migecon.replicate.cli",
     "migecon.report.table_cli",
     "migecon.study",

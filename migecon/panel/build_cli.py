@@ -43,10 +43,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--entity", help="entity column of --file")
     parser.add_argument("--time", help="year column of --file (long layout)")
     parser.add_argument("--offline", action="store_true", help="with --api: use the cache only")
+    parser.add_argument("--on-conflict", choices=["error", "newest"], default="error",
+                        help="with --data: an indicator in several files is an error "
+                             "(default) or taken from the newest vintage")
     what = parser.add_argument_group("what to build")
     what.add_argument("--indicators", default=None, metavar="SET",
-                      help="a named set: growth, remittances, network, technology, controls, "
-                           "growth_migration (default, except with --file: all its variables)")
+                      help="a named set: growth, remittances, remittance_flows, network, "
+                           "technology, controls, growth_migration (default, except with "
+                           "--file: all its variables); with --indicator, both are built")
     what.add_argument("--indicator", action="append", default=[], metavar="NAME=CODE",
                       help="one variable (repeatable), e.g. remit=BX.TRF.PWKR.DT.GD.ZS")
     what.add_argument("--countries", default=None,
@@ -95,12 +99,13 @@ def _source(args: argparse.Namespace) -> Any:
         if args.file is not None:
             raise SourceError("--undesa-totals/--undesa-bilateral go with --data or --api (the "
                               "World Bank source gives the population for diaspora shares)")
-        wdi = sources.WDIFiles(*args.data) if args.data else _api(args)
+        wdi = (sources.WDIFiles(*args.data, on_conflict=args.on_conflict) if args.data
+               else _api(args))
         undesa = sources.UNDESA(totals=args.undesa_totals, bilateral=args.undesa_bilateral,
                                 population=wdi, on_unknown="drop")
         return sources.Combined(wdi, undesa)
     if args.data:
-        return sources.WDIFiles(*args.data)
+        return sources.WDIFiles(*args.data, on_conflict=args.on_conflict)
     if args.file is not None:
         if not args.entity:
             raise SourceError("--file needs --entity (the country column), and --time for a "
@@ -125,7 +130,19 @@ def _indicators(args: argparse.Namespace, source: Any) -> Any:
             if not sep or not name or not code:
                 raise DataError(f"--indicator must look like name=CODE; got {item!r}")
             pairs[name.strip()] = code.strip()
-        return pairs
+        if not args.indicators:
+            return pairs
+        # --indicators SET --indicator NAME=CODE: the set and the extra variables.
+        from migecon.panel.catalog import IndicatorSet, as_indicator_set
+
+        named = as_indicator_set(args.indicators)
+        extra = as_indicator_set(pairs)
+        clash = sorted(set(named) & set(extra))
+        if clash:
+            raise DataError(f"--indicator {clash} already in --indicators {args.indicators}; "
+                            "give another name")
+        return IndicatorSet(named.name, [*named.values(), *extra.values()],
+                            named.description)
     if args.indicators:
         return args.indicators
     if args.file is not None:
