@@ -50,5 +50,5 @@ def test_example_on_real_wdi_data(shared_data: Path, capsys: pytest.CaptureFixtu
 
 def test_example_without_data_says_how_to_get_it(tmp_path: Path) -> None:
     """Issue 14, item 8: no silent switch to simulated data."""
-    with pytest.raises(SystemExit, match="not found. Pass --data DIR.*--simulated"):
+    with pytest.raises(SystemExit, match=r"not found\. Pass --data DIR.*--simulated"):
         _load().main(["--data", str(tmp_path / "absent")])

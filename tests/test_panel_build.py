@@ -345,7 +345,8 @@ def test_default_developing_rule_does_not_select_on_later_growth(
             "classified after FY92, so by their first classification"]
     assert {"CHL", "POL", "URY"} <= set(rule["decided"]["kept, not low or middle income in FY26"])
     text = str(mg.panel.build.BuildReport.from_dict(panel.metadata["build_report"]))
-    assert "policy 'initial'" in text and "kept, not low or middle income in FY26: ASM, ATG, BGR, BHR, BRB, CHL" in text
+    assert "policy 'initial'" in text
+    assert "kept, not low or middle income in FY26: ASM, ATG, BGR, BHR, BRB, CHL" in text
     # A fixed fiscal year still works as before and is chosen by giving fiscal_year.
     fy92 = mg.build_panel({"growth": "NY.GDP.PCAP.KD.ZG"}, source, countries="developing",
                           classification=shared_data / OGHIST, years=(1990, 2019),

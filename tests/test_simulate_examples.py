@@ -52,7 +52,7 @@ def test_lesson_script_runs(path, tmp_path, monkeypatch, capsys):
 
 
 def test_seed_study_on_embedded_panel(tmp_path, monkeypatch, capsys):
-    with pytest.raises(SystemExit, match="(?s)absent not found.*--simulated"):  # never silently
+    with pytest.raises(SystemExit, match=r"(?s)absent not found.*--simulated"):  # never silently
         run_script(EXAMPLES / "seed_study.py",
                    ["--data", str(tmp_path / "absent"), "--out", str(tmp_path)], monkeypatch)
     run_script(EXAMPLES / "seed_study.py",

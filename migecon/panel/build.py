@@ -35,8 +35,8 @@ from migecon.errors import (
     CacheError,
     DataError,
     DroppedDataWarning,
-    SampleSelectionWarning,
     DuplicateKeyError,
+    SampleSelectionWarning,
     SourceError,
 )
 from migecon.panel.catalog import DERIVATIONS, Indicator, IndicatorSet, as_indicator_set
@@ -464,7 +464,8 @@ def _derive(wide: pd.DataFrame, inds: IndicatorSet, report: BuildReport) -> pd.D
 
 def _select_countries(wide: pd.DataFrame, countries: str | Iterable[str] | None,
                       classification: IncomeClassification | str | Path | None,
-                      policy: DevelopingPolicy | None, fiscal_year: str | int | None, source: Source,
+                      policy: DevelopingPolicy | None, fiscal_year: str | int | None,
+                      source: Source,
                       report: BuildReport) -> tuple[pd.Series | list[str], dict[str, Any] | None]:
     present = sorted(set(wide.index.get_level_values(0)))
     if countries is None or (isinstance(countries, str) and countries == "all"):

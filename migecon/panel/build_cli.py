@@ -168,7 +168,8 @@ def run(args: argparse.Namespace) -> int:
         _indicators(args, source), source, countries=countries, years=_years(args.years),
         frequency=args.frequency, classification=args.classification, policy=args.policy,
         fiscal_year=args.fiscal_year, interpolate=args.interpolate or None,
-        min_obs=args.min_obs, initial=args.initial, harmonise=args.file is None or args.countries is not None,
+        min_obs=args.min_obs, initial=args.initial,
+        harmonise=args.file is None or args.countries is not None,
         on_missing="drop" if args.skip_missing else "error")
     print(BuildReport.from_dict(panel.metadata["build_report"]))
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -38,8 +38,8 @@ from migecon.estimate._panelmath import (
     within,
 )
 from migecon.estimate.diagnostics.dependence import (
-    period_step,
     groupwise_heteroskedasticity,
+    period_step,
     pesaran_cd,
     wooldridge_serial,
     wooldridge_serial_fe,

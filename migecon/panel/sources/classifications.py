@@ -312,9 +312,11 @@ class IncomeClassification:
             if country not in self.groups.index:
                 continue
             row = self.groups.loc[country, labels]
-            known = row[row.map(lambda v: isinstance(v, str))]
-            if len(known):
-                out[country] = (str(known.index[0]), str(known.iloc[0]))
+            for label in labels:
+                value = row[label]
+                if isinstance(value, str):
+                    out[country] = (label, value)
+                    break
         return out
 
     def developing_countries(self, *, fiscal_year: str | int | None = None) -> set[str]:
