@@ -107,3 +107,32 @@ def test_conflict_error_names_the_command_line_flag(tmp_path, capsys) -> None:
     assert main(args) == 1
     assert "--on-conflict newest" in capsys.readouterr().err
     assert main([*args, "--on-conflict", "newest"]) == 0
+
+
+def test_help_imports_no_subcommand_and_nothing_heavy() -> None:
+    """Issue 14, item 9: `migecon --help` lists every subcommand without importing them,
+    nor pandas, numpy, scipy or matplotlib (times are in benchmarks/, not here)."""
+    code = ("import sys\nfrom migecon.cli import main\ntry:\n    main(['--help'])\n"
+            "except SystemExit:\n    pass\n"
+            "heavy = sorted(m for m in ('pandas', 'numpy', 'scipy', 'matplotlib', "
+            "'migecon.panel', 'migecon.estimate', 'migecon.report', 'migecon.study') "
+            "if m in sys.modules)\nprint('HEAVY', heavy)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert "HEAVY []" in done.stdout
+    for name in ("demo", "datasets", "build", "fit", "gmm", "replicate", "table", "run"):
+        assert f"    {name}" in done.stdout
+
+
+def test_command_table_matches_the_modules() -> None:
+    from migecon.cli import COMMANDS, SUBCOMMANDS, build_parser
+
+    full = build_parser()
+    sub = next(a for a in full._actions if a.__class__.__name__ == "_SubParsersAction")
+    registered = {a.dest: a.help for a in sub._choices_actions}
+    assert registered == {name: help_text for name, (_, help_text) in COMMANDS.items()}
+    assert set(SUBCOMMANDS) == {module for module, _ in COMMANDS.values()}
+    for name, (module, _) in COMMANDS.items():  # each module registers its own command
+        one = build_parser(only=name)
+        assert name in one._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+        assert module in sys.modules
