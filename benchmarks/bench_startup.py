@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args(argv)
     times: dict[str, list[float]] = {name: [] for name in COMMANDS}
-    for name, code in COMMANDS.items():  # warm the file cache once
+    for code in COMMANDS.values():  # warm the file cache once
         _once(code)
     for _ in range(args.repeat):
         for name, code in COMMANDS.items():
