@@ -110,6 +110,33 @@ class CovarianceInfo:
     bandwidth: float | None = None
     adjustment: str = ""
 
+    @property
+    def convention(self) -> str:
+        """The small-sample convention in force, in words ("" where it makes no difference).
+
+        migecon's default (``small_sample="none"``) applies no finite-sample
+        factor to sandwich covariances and uses normal p-values; Stata's
+        conventions are ``small_sample="stata"`` (see docs/methods.md).
+
+        Examples
+        --------
+        >>> info = CovarianceInfo("clustered", "clustered by country (50 clusters)")
+        >>> info.convention.split(" (")[0]
+        'CR0: no small-sample factor, normal p-values'
+        >>> CovarianceInfo("unadjusted", "conventional").convention
+        ''
+        """
+        sandwich = {"robust": "HC0", "clustered": "CR0", "driscoll-kraay": "HAC"}.get(
+            self.cov_type)
+        if sandwich is None:
+            return ""
+        p = "t" if self.dist == "t" else "normal"
+        if self.small_sample == "none":
+            return (f"{sandwich}: no small-sample factor, {p} p-values (small_sample='none'; "
+                    "Stata's convention is small_sample='stata')")
+        factor = f" {self.adjustment}" if self.adjustment else ""
+        return f"small_sample={self.small_sample!r}: Stata's factor{factor}, {p} p-values"
+
 
 @dataclass(frozen=True)
 class Result:
