@@ -9,10 +9,12 @@ diaspora grows when the economy does badly::
     growth_it = b1 log GDPpc_i,t-1 + b2 remittances_it + b3 diaspora_it
                 + controls_it + period effects + country effect + e_it
 
-Data: the real World Bank WDI files and the UN DESA migrant stocks in
-``../shared/data`` when that folder exists (developing countries, 1990-2019,
+Data: the real World Bank WDI files and the UN DESA migrant stocks in the
+folder ``--data`` (default ``../shared/data``; developing countries, 1990-2019,
 five-year averages; diaspora = emigrants in % of residents at the start of the
-period), otherwise migecon's embedded simulated panel, averaged the same way.
+period), or with ``--simulated`` migecon's embedded simulated panel, averaged
+the same way. Without the data and without ``--simulated`` the script stops
+and says which files to get.
 
 Specification (xtabond2 syntax, pasted into ``mg.gmm``): lagged income is
 predetermined (instrumented with its own lags 1-2, collapsed); remittances,
@@ -80,8 +82,13 @@ def real_panel(data: Path) -> mg.Panel:
 
 
 def simulated_panel() -> mg.Panel:
-    """The embedded simulated panel, as five-year averages."""
-    return mg.load_dataset("remittances_sim").transform(average=5)
+    """The embedded simulated panel, as five-year averages (thin periods reported)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", mg.errors.DroppedDataWarning)
+        panel = mg.load_dataset("remittances_sim").transform(average=5)
+    for w in caught:
+        print(f"Data: {w.message}")
+    return panel
 
 
 def previous_period(panel: mg.Panel, name: str) -> pd.Series:
@@ -121,10 +128,19 @@ def main(argv: list[str] | None = None) -> mg.Result:
                         help="folder with wdi/long, migrant_stock and classifications")
     parser.add_argument("--simulated", action="store_true", help="use the embedded panel")
     args = parser.parse_args(argv)
-    if not args.simulated and (args.data / "wdi" / "long").is_dir():
+    if args.simulated:
+        panel, origin = simulated_panel(), "simulated panel (remittances_sim), 5-year averages"
+    elif (args.data / "wdi" / "long").is_dir():
         panel, origin = real_panel(args.data), f"WDI and UN DESA files in {args.data}"
     else:
-        panel, origin = simulated_panel(), "simulated panel (remittances_sim), 5-year averages"
+        raise SystemExit(
+            f"{args.data / 'wdi' / 'long'} not found. Pass --data DIR, a folder holding "
+            "wdi/long (World Bank WDI indicator CSV files: https://data.worldbank.org, an "
+            "indicator's page -> Download -> CSV, for " + ", ".join(WDI_CODES.values())
+            + ", NY.GDP.MKTP.CD, SP.POP.TOTL), migrant_stock/undesa_ims2020_country_totals.csv "
+            "(UN DESA International Migrant Stock 2020, country totals) and "
+            "classifications/OGHIST_2025_10_07.xlsx (the World Bank's historical income "
+            "classification, OGHIST.xlsx); or run on the embedded panel with --simulated")
     panel = panel.with_columns({
         # hyperinflations (Angola 1995: 1,477 %) would dominate a linear term
         "inflation": np.log1p(panel["inflation"].clip(lower=-99) / 100),

@@ -14,13 +14,15 @@ Data:
   (``mg.build_panel`` with ``mg.sources.WDIFiles``; developing = World Bank
   low and middle income) and UN DESA International Migrant Stock 2020 for the
   diaspora (``mg.sources.UNDESA``);
-* otherwise the embedded simulated panel ``remittances_sim`` (clearly marked
-  as simulated, with its true coefficients).
+* with ``--simulated``: the embedded simulated panel ``remittances_sim``
+  (clearly marked as simulated, with its true coefficients). Without the data
+  folder and without ``--simulated`` the script stops and says how to get the
+  files; it never switches to simulated data by itself.
 
 Run::
 
-    python examples/seed_study.py --out seed-study          # real data if present
-    python examples/seed_study.py --data /nowhere --out x   # force the embedded panel
+    python examples/seed_study.py --out seed-study             # real data
+    python examples/seed_study.py --simulated --out x          # the embedded panel
 """
 
 from __future__ import annotations
@@ -47,13 +49,25 @@ WDI_CODES = {"growth": "NY.GDP.PCAP.KD.ZG", "remittances": "BX.TRF.PWKR.DT.GD.ZS
              "trade": "NE.TRD.GNFS.ZS", "inflation": "FP.CPI.TOTL.ZG",
              "pop_growth": "SP.POP.GROW"}
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+HOW_TO_GET_DATA = """{data} not found. This study needs, inside one folder (pass it as --data DIR):
+  wdi/long, wdi/bulk   World Bank WDI indicator files (CSV; https://data.worldbank.org,
+                       an indicator's page -> Download -> CSV; or build them with
+                       `migecon build --api ...`), for NY.GDP.PCAP.KD.ZG, BX.TRF.PWKR.CD.DT,
+                       NY.GDP.MKTP.CD, IT.NET.USER.ZS, NE.GDI.TOTL.ZS, NE.EXP.GNFS.ZS,
+                       NE.IMP.GNFS.ZS, FP.CPI.TOTL.ZG, SP.POP.GROW, SP.POP.TOTL
+  migrant_stock/undesa_ims2020_country_totals.csv
+                       UN DESA International Migrant Stock 2020, country totals
+                       (https://www.un.org/development/desa/pd/content/international-migrant-stock)
+Or run on the embedded simulated panel with --simulated."""
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
                         help="real-data folder with wdi/ and migrant_stock/ "
-                             f"(default {DEFAULT_DATA}); the embedded panel if absent")
+                             f"(default {DEFAULT_DATA})")
+    parser.add_argument("--simulated", action="store_true",
+                        help="use the embedded simulated panel instead of real data")
     parser.add_argument("--years", type=int, nargs=2, default=(1990, 2019),
                         help="first and last year (six five-year periods by default)")
     parser.add_argument("--out", type=Path, default=None, help="folder for table and figure")
@@ -79,12 +93,14 @@ def main(argv: list[str] | None = None) -> dict[str, mg.Result]:
     years = (int(args.years[0]), int(args.years[1]))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MigeconWarning)
-        if args.data.is_dir():
+        if args.simulated:
+            print("Simulated data: the embedded panel remittances_sim (--simulated)")
+            annual = mg.load_dataset("remittances_sim").subset(years=years)
+        elif args.data.is_dir():
             print(f"Real data from {args.data}")
             annual = real_panel(args.data, years)
         else:
-            print(f"{args.data} not found: using the embedded simulated panel remittances_sim")
-            annual = mg.load_dataset("remittances_sim").subset(years=years)
+            raise SystemExit(HOW_TO_GET_DATA.format(data=args.data))
         panel = annual.transform(average=5)
         models = {
             "Pooled OLS": mg.fit(FORMULA, panel, estimator="pooled", cov_type="clustered"),

@@ -6,6 +6,13 @@ adds its parser and sets ``func`` to a callable taking the parsed arguments and
 returning an exit code. Bad input ends with a one-line reason on stderr and a
 non-zero exit code, never a traceback (``--traceback`` shows it for bug
 reports).
+
+Start-up: the subcommand modules live in packages that import pandas, scipy
+and matplotlib, so :func:`main` imports only the module of the subcommand it
+runs. ``migecon --help`` (and ``--version``) lists the subcommands from
+:data:`COMMANDS` without importing any of them (``tests/test_cli.py`` checks
+that the table matches the modules' own parsers; ``benchmarks/bench_startup.py``
+times it).
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from collections.abc import Sequence
 
 from migecon.errors import MigeconError
 
-__all__ = ["SUBCOMMANDS", "build_parser", "main"]
+__all__ = ["COMMANDS", "SUBCOMMANDS", "build_parser", "main"]
 
 #: Modules providing ``register(subparsers)``, in the order of ``--help``.
 SUBCOMMANDS: tuple[str, ...] = (
@@ -26,15 +33,36 @@ SUBCOMMANDS: tuple[str, ...] = (
     "migecon.panel.datasets_cli",
     "migecon.panel.build_cli",
     "migecon.estimate.fit_cli",
+    "migecon.estimate.gmm.cli",
     "migecon.replicate.cli",
     "migecon.report.table_cli",
     "migecon.report.bilateral_cli",
     "migecon.study",
 )
 
+#: Subcommand -> (module registering it, one-line help), in the order of ``--help``.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("migecon.demo", "run the end-to-end demo on the embedded simulated panel"),
+    "datasets": ("migecon.panel.datasets_cli",
+                 "list the named datasets (the embedded default and classics)"),
+    "build": ("migecon.panel.build_cli",
+              "build a country-year panel from World Bank files, the API or your file"),
+    "fit": ("migecon.estimate.fit_cli", "estimate a panel model and write the result as JSON"),
+    "gmm": ("migecon.estimate.gmm.cli", "difference or system GMM from an xtabond2 command"),
+    "replicate": ("migecon.replicate.cli", "reproduce published tables and compare every cell"),
+    "table": ("migecon.report.table_cli",
+              "write a regression table from saved results (JSON), in any format"),
+    "run": ("migecon.study", "run a study file: data, models, tables, figures and a manifest"),
+}
 
-def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every registered subcommand."""
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The top-level parser with every registered subcommand.
+
+    With ``only`` (a name in :data:`COMMANDS`), only that subcommand's module is
+    imported and registered; the others appear in ``--help`` from the table.
+    ``only=""`` imports none of them (``migecon --help``).
+    """
     from migecon import __version__
 
     parser = argparse.ArgumentParser(
@@ -46,14 +74,33 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--traceback", action="store_true",
                         help="show the full traceback on errors (for bug reports)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in SUBCOMMANDS:
-        importlib.import_module(module_name).register(subparsers)
+    if only is None:
+        for module_name in SUBCOMMANDS:
+            importlib.import_module(module_name).register(subparsers)
+        return parser
+    for name, (module_name, help_text) in COMMANDS.items():
+        if name == only:
+            importlib.import_module(module_name).register(subparsers)
+        else:
+            subparsers.add_parser(name, help=help_text, add_help=False)
     return parser
+
+
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The subcommand named in ``argv``: "" when none (help, version), None if unknown."""
+    for arg in argv:
+        if arg == "--traceback":
+            continue
+        if arg.startswith("-"):
+            return ""
+        return arg if arg in COMMANDS else None
+    return ""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_chosen(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

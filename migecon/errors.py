@@ -23,7 +23,9 @@ __all__ = [
     "MigeconWarning",
     "MissingDependencyError",
     "OfflineError",
+    "ProvenanceWarning",
     "RankDeficiencyError",
+    "SampleSelectionWarning",
     "SourceError",
     "SpecificationError",
     "UnknownCountryError",
@@ -80,6 +82,14 @@ class MigeconWarning(UserWarning):
 
 class DroppedDataWarning(MigeconWarning):
     """Rows, countries or variables were dropped; the message gives the counts."""
+
+
+class SampleSelectionWarning(MigeconWarning):
+    """The sample is chosen by a rule that may select on the outcome (e.g. later income)."""
+
+
+class ProvenanceWarning(MigeconWarning):
+    """Sources of different releases are mixed, or a vintage cannot be established."""
 
 
 class InterpolationWarning(MigeconWarning):

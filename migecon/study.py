@@ -53,7 +53,8 @@ Schema (every key is checked; unknown keys are errors)::
 
     [[figure]]
     id = "coef"
-    kind = "coefplot"                     # coefplot | coverage | trends | gmm_diagnostics
+    kind = "coefplot"                     # coefplot | coverage | trends | gmm_diagnostics |
+                                          # specification_curve (options: term = "...")
     models = ["pooled", "fe"]             # for coefplot and gmm_diagnostics
     formats = ["png", "pdf"]              # any of png pdf svg
     options = {terms = ["remittances"]}   # keyword arguments of the figure function
@@ -109,6 +110,7 @@ __all__ = ["FIGURE_KINDS", "StudyRun", "StudySpec", "load_study", "register", "r
 
 #: Figure kinds a study can ask for, and whether they need fitted models.
 FIGURE_KINDS: dict[str, bool] = {"coefplot": True, "gmm_diagnostics": True,
+                                 "specification_curve": True,
                                  "coverage": False, "trends": False}
 FIGURE_FORMATS = ("png", "pdf", "svg")
 TABLE_FORMATS = ("txt", "md", "tex", "html", "csv", "xlsx", "docx")
@@ -174,8 +176,14 @@ class StudyRun:
 
 
 # ------------------------------------------------------------------ parsing
-def load_study(path: str | Path) -> StudySpec:
+def load_study(path: str | Path, *, data: str | Path | None = None) -> StudySpec:
     """Read and validate a study file.
+
+    A recipe's file paths (``path``, ``paths``, ``totals``, ``bilateral``,
+    ``classification``) are relative to ``[dataset] data = "folder"`` when the
+    file gives it (itself relative to the study file), else to the study file.
+    ``data`` (``migecon run --data DIR``) replaces that folder, so a study runs
+    from any folder against your own copy of the data.
 
     Raises
     ------
@@ -229,7 +237,18 @@ def load_study(path: str | Path) -> StudySpec:
         _only(dataset_raw, ("entity", "time", "columns", "dropna"), f"{where} [dataset]")
         dataset_raw["name"] = "(file)"
     elif isinstance(dataset_raw.get("recipe"), Mapping):
-        dataset_raw["recipe"] = _resolve_recipe_paths(dataset_raw["recipe"], base)
+        root = base
+        if data is not None:
+            root = Path(data).resolve()
+        elif isinstance(dataset_raw.get("data"), str):
+            root = base / str(dataset_raw["data"])
+        if not root.is_dir():
+            raise FileNotFoundError(
+                f"{where}: the data folder {root} does not exist. Download the files the "
+                "recipe names (see the comments at the top of the study file) and pass their "
+                "folder: migecon run STUDY --data DIR (run_study(..., data=DIR))")
+        dataset_raw["recipe"] = _resolve_recipe_paths(dataset_raw["recipe"], root)
+    dataset_raw.pop("data", None)
     dataset = _dataset(dataset_raw, where)
 
     prepare = _table(raw, "prepare", where)
@@ -352,7 +371,7 @@ def _output(d: Any, i: int, where: str, what: str, model_ids: list[str]) -> Outp
 
 # ------------------------------------------------------------------ running
 def run_study(path: str | Path, *, out: str | Path | None = None, force: bool = False,
-              quiet: bool = False) -> StudyRun:
+              quiet: bool = False, data: str | Path | None = None) -> StudyRun:
     """Run a study file: load and prepare the data, fit the models, write the outputs.
 
     Parameters
@@ -366,6 +385,9 @@ def run_study(path: str | Path, *, out: str | Path | None = None, force: bool = 
         estimating anything if one of its output files exists.
     quiet : bool
         Do not print progress.
+    data : str or Path, optional
+        The folder a recipe's file paths are relative to (replaces the study's
+        ``[dataset] data``; see :func:`load_study`).
 
     Returns
     -------
@@ -375,7 +397,7 @@ def run_study(path: str | Path, *, out: str | Path | None = None, force: bool = 
     --------
     See the module docstring of :mod:`migecon.study`.
     """
-    spec = load_study(path)
+    spec = load_study(path, data=data)
     folder = Path(out) if out is not None else spec.output
     planned = _planned_files(spec, folder)
     existing = [p for p in planned if p.exists()]
@@ -514,6 +536,8 @@ def _write_figure(fig_spec: OutputSpec, results: list[Any], model_labels: list[s
             "model_labels": model_labels, **options}),
         "gmm_diagnostics": lambda: figures_models.gmm_diagnostics_plot(results, **{
             "model_labels": model_labels, **options}),
+        "specification_curve": lambda: figures.specification_curve(results, **{
+            "model_labels": model_labels, "panel": panel, **options}),
         "coverage": lambda: figures.coverage_heatmap(panel, **options),
         "trends": lambda: figures.trends_plot(panel, **options),
     }
@@ -604,9 +628,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--force", action="store_true",
                         help="replace the files of a previous run")
     parser.add_argument("--quiet", action="store_true", help="print only errors")
+    parser.add_argument("--data", metavar="DIR",
+                        help="folder the recipe's file paths are relative to (replaces the "
+                             "study's [dataset] data), e.g. your download of the WDI files")
     parser.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    run_study(args.study, out=args.out, force=args.force, quiet=args.quiet)
+    run_study(args.study, out=args.out, force=args.force, quiet=args.quiet, data=args.data)
     return 0

@@ -13,7 +13,8 @@ matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[1]
 #: ../shared/data beside the checkout (present on developer machines and in CI,
 #: absent on a user's machine): tests that need it skip with a reason.
-SHARED_DATA = ROOT.parent / "shared" / "data"
+#: MIGECON_SHARED_DATA points elsewhere (a git worktree one level deeper).
+SHARED_DATA = Path(os.environ.get("MIGECON_SHARED_DATA", ROOT.parent / "shared" / "data"))
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

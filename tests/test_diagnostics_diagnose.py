@@ -76,3 +76,54 @@ def test_diagnose_prints_and_validates(capsys):
     assert "Panel diagnostics: y ~ x" in capsys.readouterr().out
     with pytest.raises(ValueError, match="alpha must be between 0 and 1"):
         mg.diagnose(_panel(effect_sd=0.0), "y ~ x", alpha=5)
+
+
+def _relabel(panel: mg.Panel, step: int) -> mg.Panel:
+    """The same panel with periods ``step`` years apart (2000, 2005, ...)."""
+    frame = panel.data.reset_index()
+    frame["year"] = 2000 + (frame["year"] - 2000) * step
+    return mg.Panel.from_frame(frame, entity="c", time="year")
+
+
+@pytest.mark.parametrize("test", ["wooldridge_serial", "wooldridge_serial_fe"])
+def test_serial_tests_run_on_five_year_periods(test: str) -> None:
+    """Issue 14, item 3: consecutive means consecutive in the panel's own period. Seven
+    five-year periods give the same statistic as the same data labelled 2000..2006."""
+    annual = _panel(effect_sd=1.0, periods=7)
+    five = _relabel(annual, 5)
+    assert five.times == [2000, 2005, 2010, 2015, 2020, 2025, 2030]
+    on_years = getattr(mg, test)(annual, "y ~ x")
+    on_periods = getattr(mg, test)(five, "y ~ x")
+    assert on_periods.stat == pytest.approx(on_years.stat, rel=1e-12)
+    assert on_periods.df == on_years.df
+    # Gaps still count: drop period 2010 for every country and no pair spans it.
+    gappy = five.subset(years=[t for t in five.times if t != 2010])
+    assert "in 40 entities" in getattr(mg, test)(gappy, "y ~ x").note
+
+
+def test_serial_test_on_averaged_panel_uses_the_metadata_step() -> None:
+    frame = _panel(effect_sd=1.0, periods=20).data.reset_index()
+    averaged = mg.Panel.from_frame(frame, entity="c", time="year").transform(average=5)
+    assert averaged.metadata["period_step"] == 5 and averaged.n_periods == 4
+    assert mg.wooldridge_serial(averaged, "y ~ x").note.startswith("AR(1)")
+    report = mg.diagnose(averaged, "y ~ x", show=False)
+    assert "serial" in report.tests and "serial" not in report.skipped
+
+
+def test_diagnose_says_when_a_test_it_relies_on_did_not_run() -> None:
+    """Issue 14, item 3: with no consecutive periods the serial test cannot run; the report
+    must not recommend conventional errors as if it had found no serial correlation."""
+    rng = np.random.default_rng(3)
+    rows = [{"c": f"C{i:02d}", "year": year, "x": rng.normal()}
+            for i in range(40) for year in ((2000, 2002, 2004, 2006) if i % 2 else
+                                            (2001, 2003, 2005, 2007))]
+    df = pd.DataFrame(rows)
+    effect = dict(zip(df["c"].unique(), rng.normal(scale=2.0, size=40), strict=True))
+    df["y"] = 1 + 0.5 * df["x"] + df["c"].map(effect) + rng.normal(size=len(df))
+    report = mg.diagnose(mg.Panel.from_frame(df, entity="c", time="year"), "y ~ x",
+                         show=False)
+    assert "serial" in report.skipped
+    assert report.cov_type == "clustered"
+    assert any(r.startswith("NOT CHECKED") and "serial correlation" in r
+               for r in report.reasons)
+    assert "Wooldridge serial correlation: NOT RUN" in str(report)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from diagnostics_refs import assert_printed, fatalities, load, printed_tol
 
@@ -133,3 +134,36 @@ def test_breusch_pagan_matches_xttest0_on_traffic_data(traffic):
     t = mg.breusch_pagan(traffic, F_TRAFFIC)
     assert_printed(t.stat, ref["printed"], "xttest0")
     assert t.df == ref["df"]
+
+
+def _with_singletons() -> mg.Panel:
+    rng = np.random.default_rng(11)
+    rows = []
+    for i in range(30):
+        effect = rng.normal()
+        for year in range(2000, 2001 + (0 if i < 3 else 6)):  # C00-C02 have one year
+            x = rng.normal() + 0.5 * effect
+            rows.append({"c": f"C{i:02d}", "year": year, "x": x,
+                         "y": 1 + 0.5 * x + effect + rng.normal()})
+    return mg.Panel.from_frame(pd.DataFrame(rows), entity="c", time="year")
+
+
+def test_hausman_on_different_samples_is_said_where_it_is_read() -> None:
+    """Issue 14, item 5: FE drops singletons, RE keeps them; print(h) and diagnose say so."""
+    panel = _with_singletons()
+    with pytest.warns(mg.errors.DroppedDataWarning, match="singleton"):
+        fe = mg.fit("y ~ x", panel, estimator="fe")
+    re = mg.fit("y ~ x", panel, estimator="re")
+    assert (fe.nobs, re.nobs) == (27 * 7, 27 * 7 + 3)
+    h = mg.hausman(fe, re)
+    assert "3 entities in RE only" in h.caveat and "C00, C01, C02" in h.caveat
+    assert "CAVEAT: the models use different samples" in str(h)
+    # diagnose compares FE with RE on the FE sample: the same statistic as by hand.
+    report = mg.diagnose(panel, "y ~ x", show=False)
+    same = mg.hausman(fe, mg.fit("y ~ x", panel.subset(countries=[f"C{i:02d}" for i in
+                                                                  range(3, 30)]),
+                                 estimator="re"))
+    assert same.caveat == ""
+    assert report.tests["hausman"].stat == pytest.approx(same.stat, rel=1e-10)
+    assert any("RE refitted on the FE sample" in r or "refitted on the FE sample" in r
+               for r in report.reasons)

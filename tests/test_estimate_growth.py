@@ -100,3 +100,23 @@ def test_growth_model_with_instrumented_remittances() -> None:
                           endogenous=["remit"], instruments=["host_gdp"], effects="entity")
     assert res.estimator == "iv" and "remit" in res.params
     assert "first_stage_f:remit" in res.stats
+
+
+def test_start_of_period_income_from_average_initial() -> None:
+    """Issue 14, item 2: on period averages built with initial=[...], the growth model uses
+    income in the first year of each period, not the previous period's average."""
+    annual = _growth_panel()
+    five = annual.transform(average=5, initial=["log_gdppc"], min_obs=1)  # 2000-01: 2 years
+    formula, notes = growth_formula(five, remittances="remit", initial_income="log_gdppc")
+    assert formula == "growth ~ remit + initial_log_gdppc"
+    assert "first year of each period" in notes[0]
+    # The column is the annual value in 1990, 1995, 2000, read from the annual panel.
+    for (country, start), value in five["initial_log_gdppc"].items():
+        assert value == annual["log_gdppc"].loc[(country, start)]
+    res = mg.growth_model(five, remittances="remit", initial_income="log_gdppc")
+    assert "initial_log_gdppc" in res.params.index
+    assert res.nobs == 30 * 3  # no period lost to the lag, unlike L(log_gdppc, 5)
+    with pytest.warns(mg.errors.DroppedDataWarning, match="missing L5.log_gdppc: 30"):
+        lagged = mg.growth_model(five, remittances="remit", initial_income="log_gdppc",
+                                 initial_lag=5)
+    assert "L5.log_gdppc" in lagged.params.index and lagged.nobs == 30 * 2

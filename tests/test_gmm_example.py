@@ -46,3 +46,9 @@ def test_example_on_real_wdi_data(shared_data: Path, capsys: pytest.CaptureFixtu
     _check(res, out)
     assert "WDI and UN DESA files" in out
     assert res.n_entities > 80  # developing countries with five-year averages, 1990-2019
+
+
+def test_example_without_data_says_how_to_get_it(tmp_path: Path) -> None:
+    """Issue 14, item 8: no silent switch to simulated data."""
+    with pytest.raises(SystemExit, match=r"not found\. Pass --data DIR.*--simulated"):
+        _load().main(["--data", str(tmp_path / "absent")])

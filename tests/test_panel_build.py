@@ -13,7 +13,7 @@ from panel_fixtures import AGGREGATES, COUNTRIES, long_text, metadata_text, valu
 import migecon as mg
 from conftest import RESULTS
 from migecon.cli import main
-from migecon.errors import DataError, DroppedDataWarning, SourceError
+from migecon.errors import DataError, DroppedDataWarning, SampleSelectionWarning, SourceError
 from migecon.panel.sources.classifications import IncomeClassification
 
 YEARS = (1990, 2022)
@@ -32,13 +32,14 @@ def source(shared_data: Path) -> mg.sources.WDIFiles:
 @pytest.fixture(scope="session")
 def annual(shared_data: Path, source: mg.sources.WDIFiles) -> mg.Panel:
     return mg.build_panel(mg.catalog.GROWTH_MIGRATION, source, countries="developing",
-                          classification=shared_data / OGHIST, years=YEARS)
+                          classification=shared_data / OGHIST, years=YEARS, policy="fixed")
 
 
 @pytest.fixture(scope="session")
 def five_year(shared_data: Path, source: mg.sources.WDIFiles) -> mg.Panel:
     return mg.build_panel(mg.catalog.GROWTH_MIGRATION, source, countries="developing",
-                          classification=shared_data / OGHIST, years=YEARS, frequency="5y")
+                          classification=shared_data / OGHIST, years=YEARS, frequency="5y",
+                          policy="fixed", min_obs=1)
 
 
 def _developing_fy26(shared_data: Path) -> set[str]:
@@ -153,6 +154,31 @@ def test_five_year_panel_equals_direct_period_means(five_year: mg.Panel, annual:
     assert five_year.metadata["build_report"]["frequency"] == "5y"
 
 
+def test_thin_five_year_cells_are_counted_from_the_raw_file(shared_data: Path,
+                                                           source: mg.sources.WDIFiles) -> None:
+    """Issue 14, item 2: by default a five-year mean needs 3 of its 5 years; the cells that
+    rested on one or two years are set missing, counted and warned about."""
+    with pytest.warns(DroppedDataWarning, match="rest on too few years"):
+        panel = mg.build_panel({"schooling": "SE.SEC.ENRR"}, source, countries="developing",
+                               classification=shared_data / OGHIST, years=(1990, 2019),
+                               frequency="5y", initial=["schooling"])
+    raw = _long(shared_data, "SE.SEC.ENRR")
+    raw = raw[raw["Country Code"].isin(panel.entities) & raw["Year"].between(1990, 2019)]
+    years = raw.groupby(["Country Code", 1990 + (raw["Year"] - 1990) // 5 * 5])["Value"].count()
+    thin = int(years.between(1, 2).sum())
+    assert thin > 100  # the issue counted 182 of 722 such cells in its sample
+    report = panel.metadata["build_report"]
+    assert report["period_cells_below_min_obs"] == {"schooling": thin}
+    assert report["min_obs"] == 3
+    assert int(panel["schooling"].notna().sum()) == int((years >= 3).sum())
+    start = raw.set_index(["Country Code", "Year"])["Value"]
+    first = panel["initial_schooling"].dropna()
+    assert len(first) == int(start.index.get_level_values(1).isin(range(1990, 2020, 5)).sum())
+    for (country, period), value in first.items():
+        assert value == start.loc[(country, period)]
+    assert "thin periods" in str(mg.BuildReport.from_dict(report))
+
+
 def test_report_reads_well(annual: mg.Panel) -> None:
     text = str(mg.BuildReport.from_dict(annual.metadata["build_report"]))
     assert "aggregates  48 removed" in text
@@ -246,6 +272,8 @@ def test_on_missing_drop_leaves_out_what_the_source_lacks(tmp_path: Path, capsys
     # per_year: 2000 -> FY02 (GNI 2000), 2001 -> FY03, 2002-2007 -> FY03 (nearest data
     # year): SLV is developing in 2000 only, so its 7 other years go.
     ("per_year", None, ["NPL", "SLV", "TJK"], 7),
+    # initial: the window starts in 2000 -> FY02 (GNI 2000), where SLV is upper middle income
+    ("initial", None, ["NPL", "SLV", "TJK"], 0),
 ])
 def test_developing_policies(tmp_path: Path, policy: str, fiscal_year: str | None,
                              kept: list[str], country_years_dropped: int) -> None:
@@ -267,9 +295,13 @@ def test_developing_policies(tmp_path: Path, policy: str, fiscal_year: str | Non
 
 def test_current_metadata_is_the_default_classification(tmp_path: Path) -> None:
     folder, _ = _folder(tmp_path)
-    panel = mg.build_panel({"pop_growth": "SP.POP.GROW"}, mg.sources.WDIFiles(folder),
-                           countries="developing")
+    # A one-year snapshot can only fix the groups at its year, which selects on later
+    # income: the builder says so (issue 14, item 1).
+    with pytest.warns(SampleSelectionWarning, match="selects the sample on later growth"):
+        panel = mg.build_panel({"pop_growth": "SP.POP.GROW"}, mg.sources.WDIFiles(folder),
+                               countries="developing")
     assert panel.entities == ["NPL", "SLV", "TJK"]
+    assert panel.metadata["developing_rule"]["policy"] == "fixed"
     with pytest.raises(DataError, match="needs the historical classification"):
         mg.build_panel({"pop_growth": "SP.POP.GROW"}, mg.sources.WDIFiles(folder),
                        countries="developing", policy="per_year")
@@ -287,6 +319,40 @@ def test_interpolation_in_build_is_flagged_and_reported(tmp_path: Path) -> None:
     assert int(flags.sum()) + report["missing_cells"]["pop_growth"] == int(
         raw["value"].isna().sum())
     assert report["aggregates_removed"] == AGGREGATES
+
+
+def test_default_developing_rule_does_not_select_on_later_growth(
+        shared_data: Path, source: mg.sources.WDIFiles) -> None:
+    """Issue 14, item 1: Chile, Poland and Uruguay (high income by FY26) and the transition
+    economies (".." in FY92) stay in a 1990-2019 growth sample; the report names them."""
+    panel = mg.build_panel({"growth": "NY.GDP.PCAP.KD.ZG"}, source, countries="developing",
+                           classification=shared_data / OGHIST, years=(1990, 2019))
+    rule = panel.metadata["developing_rule"]
+    assert rule["policy"] == "initial"
+    kept = set(panel.entities)
+    assert {"CHL", "POL", "URY", "KAZ", "KGZ", "TJK", "UZB"} <= kept
+    assert not {"USA", "JPN", "DEU"} & kept
+    # Read straight from the OGHIST sheet: FY92 is ".." for the four Central Asian
+    # republics and their first group is FY93 lower middle income.
+    raw = pd.read_excel(shared_data / OGHIST, sheet_name="Country Analytical History",
+                        header=None, dtype=str)
+    header = raw.index[raw[1].fillna("").str.startswith("Bank's fiscal year")][0]
+    col = {raw.at[header, c]: c for c in raw.columns}
+    rows = raw.set_index(0)
+    for code in ("KAZ", "KGZ", "TJK", "UZB"):
+        assert rows.at[code, col["FY92"]] == ".."
+        assert f"{code} (FY93 {rows.at[code, col['FY93']]})" in rule["decided"][
+            "classified after FY92, so by their first classification"]
+    assert {"CHL", "POL", "URY"} <= set(rule["decided"]["kept, not low or middle income in FY26"])
+    text = str(mg.panel.build.BuildReport.from_dict(panel.metadata["build_report"]))
+    assert "policy 'initial'" in text
+    assert "kept, not low or middle income in FY26: ASM, ATG, BGR, BHR, BRB, CHL" in text
+    # A fixed fiscal year still works as before and is chosen by giving fiscal_year.
+    fy92 = mg.build_panel({"growth": "NY.GDP.PCAP.KD.ZG"}, source, countries="developing",
+                          classification=shared_data / OGHIST, years=(1990, 2019),
+                          fiscal_year="FY92")
+    assert fy92.metadata["developing_rule"]["policy"] == "fixed"
+    assert "KAZ" not in fy92.entities and "CHL" in fy92.entities
 
 
 def test_classification_files(shared_data: Path) -> None:
@@ -310,8 +376,9 @@ def test_cli_build_writes_and_reports(tmp_path: Path, capsys: pytest.CaptureFixt
     folder, _ = _folder(tmp_path / "data")
     out = tmp_path / f"panel{suffix}"
     code = main(["build", "--data", str(folder), "--indicators", "remittances",
-                 "--countries", "developing", "--years", "2000-2007", "--frequency", "5y",
-                 "--out", str(out)])
+                 "--countries", "developing", "--policy", "fixed", "--min-obs", "1",
+                 "--years", "2000-2007",
+                 "--frequency", "5y", "--out", str(out)])
     printed = capsys.readouterr().out
     assert code == 0 and out.exists()
     assert "migecon build report" in printed and f"wrote {out}" in printed
@@ -361,3 +428,30 @@ def test_build_from_the_api_source_derives_a_ratio_it_lacks(tmp_path: Path) -> N
     expected = d["BX.TRF.PWKR.CD.DT"]["TJK"] / d["NY.GDP.MKTP.CD"]["TJK"] * 100
     np.testing.assert_allclose(panel["remittances"].loc["TJK"].to_numpy(),
                                expected.to_numpy(), rtol=1e-12)
+
+
+def test_remittances_paid_and_net(tmp_path: Path) -> None:
+    """Issue 14, item 7: paid (BM.TRF.PWKR.CD.DT), its share of GDP, and net flows.
+    Kazakhstan pays more than it receives: its net remittances are negative."""
+    rows = {  # current US$, typed by hand (not WDI values): received, paid, GDP
+        ("KAZ", 2020): (270e6, 1_900e6, 171e9), ("KAZ", 2021): (300e6, 2_000e6, 197e9),
+        ("NPL", 2020): (8_100e6, 310e6, 33e9), ("NPL", 2021): (8_300e6, 330e6, 36e9)}
+    names = {"KAZ": "Kazakhstan", "NPL": "Nepal"}
+    for i, code in enumerate(("BX.TRF.PWKR.CD.DT", "BM.TRF.PWKR.CD.DT", "NY.GDP.MKTP.CD")):
+        lines = ["Country Name,Country Code,Year,Value"] + [
+            f"{names[c]},{c},{y},{v[i]!r}" for (c, y), v in rows.items()]
+        (tmp_path / f"{code.lower()}.csv").write_text("\n".join(lines) + "\n")
+    panel = mg.build_panel(mg.catalog.REMITTANCE_FLOWS, mg.sources.WDIFiles(tmp_path))
+    for (country, year), (received, paid, gdp) in rows.items():
+        assert panel["remittances_paid_usd"].loc[(country, year)] == paid
+        assert panel["remittances_paid"].loc[(country, year)] == pytest.approx(
+            paid / gdp * 100, rel=1e-15)
+        assert panel["remittances_net_usd"].loc[(country, year)] == received - paid
+        assert panel["remittances_net"].loc[(country, year)] == pytest.approx(
+            (received - paid) / gdp * 100, rel=1e-15)
+    assert (panel["remittances_net"].loc["KAZ"] < 0).all()
+    meta = panel.variables["remittances_net"]
+    assert meta.derivation.startswith("derived by migecon: (BX.TRF.PWKR.CD.DT - "
+                                      "BM.TRF.PWKR.CD.DT) / NY.GDP.MKTP.CD * 100")
+    assert "migecon's definition" in meta.derivation
+    assert "World Bank definition" in panel.variables["remittances"].derivation

@@ -87,9 +87,13 @@ def test_real_diaspora_in_five_year_panel_equals_start_of_period_stocks(shared_d
     undesa = mg.sources.UNDESA(
         totals=shared_data / "migrant_stock" / "undesa_ims2020_country_totals.csv",
         population=wdi, on_unknown="drop")
-    panel = mg.build_panel({"growth": "NY.GDP.PCAP.KD.ZG", "diaspora": "diaspora_share"},
-                           mg.sources.Combined(wdi, undesa), years=(1990, 2019),
-                           frequency="5y")
+    # Growth has a few periods with one or two years (set missing and warned about);
+    # the diaspora, observed once per period by design, keeps every value.
+    with pytest.warns(mg.errors.DroppedDataWarning, match="rest on too few years") as caught:
+        panel = mg.build_panel({"growth": "NY.GDP.PCAP.KD.ZG", "diaspora": "diaspora_share"},
+                               mg.sources.Combined(wdi, undesa), years=(1990, 2019),
+                               frequency="5y")
+    assert not any("diaspora" in str(w.message) for w in caught)
     # Direct route: the UN DESA series (observed every five years) at each period's start.
     direct = undesa.fetch(["diaspora_share"]).values.set_index(["iso3", "year"])["value"]
     got = panel["diaspora"].dropna()
@@ -138,3 +142,33 @@ def test_a_source_without_has_is_not_asked_for_codes_another_source_claims(tmp_p
     data = both.fetch(["NY.GDP.PCAP.KD.ZG", "diaspora_share"])
     assert api.asked == [["NY.GDP.PCAP.KD.ZG"]]
     assert data.report["from"] == {"NY.GDP.PCAP.KD.ZG": "api-like", "diaspora_share": "undesa"}
+
+
+def test_mixed_un_desa_revisions_warn_and_unknown_vintages_say_so(shared_data):
+    """Issue 14, item 6: WDI's migrant stock (IMS 2024 in the 2026-07 WDI) beside the
+    diaspora share of IMS 2020 files is a mix of revisions; a file without a stated
+    vintage records "unknown", its file date labelled as such."""
+    wdi = mg.sources.WDIFiles(shared_data / "wdi" / "long", shared_data / "wdi" / "bulk")
+    undesa = mg.sources.UNDESA(
+        totals=shared_data / "migrant_stock" / "undesa_ims2020_country_totals.csv",
+        population=wdi, on_unknown="drop")
+    with pytest.warns(mg.errors.ProvenanceWarning, match="mixes UN DESA International "
+                                                          "Migrant Stock revisions"):
+        panel = mg.build_panel({"migrant_stock": "SM.POP.TOTL", "diaspora": "diaspora_share",
+                                "internet": "IT.NET.USER.ZS"},
+                               mg.sources.Combined(wdi, undesa), years=(1990, 2024))
+    revisions = panel.metadata["build_report"]["un_desa_revisions"]
+    assert revisions["diaspora"] == "IMS 2020"
+    assert revisions["migrant_stock"].startswith("IMS 2024")
+    # The two revisions disagree on Kazakhstan (WDI long file vs IMS 2020 totals file).
+    stock = panel["migrant_stock"].loc[("KAZ", 2020)]
+    totals = pd.read_csv(shared_data / "migrant_stock" / "undesa_ims2020_country_totals.csv")
+    kaz = totals[(totals.iloc[:, 1] == "Kazakhstan") & (totals.iloc[:, 0] == 2020)]
+    assert abs(stock - float(kaz.iloc[0, 2])) > 1e6
+    internet = panel.variables["internet"].vintage
+    assert internet.startswith("unknown (the source states none; file dated ")
+    assert internet.endswith("on this machine)")
+    # One revision only: no warning.
+    alone = mg.build_panel({"migrant_stock": "SM.POP.TOTL"}, wdi, years=(1990, 2024))
+    assert alone.metadata["build_report"]["un_desa_revisions"] == {
+        "migrant_stock": "IMS 2024 (its data reach 2024)"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -59,7 +61,9 @@ def test_lags_and_leads_look_up_the_calendar_year(frame: pd.DataFrame, k: int) -
 def test_period_averages_equal_a_direct_group_by(frame: pd.DataFrame, width: int,
                                                  min_obs: int) -> None:
     panel = mg.Panel.from_frame(frame, entity="c", time="t")
-    out = panel.transform(average=width, min_obs=min_obs)
+    with warnings.catch_warnings():  # thin periods are warned about (tested below)
+        warnings.simplefilter("ignore", DroppedDataWarning)
+        out = panel.transform(average=width, min_obs=min_obs)
     first = int(frame["t"].min())
     direct = frame.assign(period=first + (frame["t"] - first) // width * width)
     grouped = direct.groupby(["c", "period"])["x"]
@@ -72,7 +76,8 @@ def test_period_averages_equal_a_direct_group_by(frame: pd.DataFrame, width: int
 
 def test_average_labels_periods_and_counts_thin_periods() -> None:
     df = pd.DataFrame({"c": "A", "t": range(1990, 2003), "x": [1.0] * 10 + [np.nan, 2.0, 3.0]})
-    out = mg.Panel.from_frame(df, entity="c", time="t").transform(average=5, min_obs=3)
+    with pytest.warns(DroppedDataWarning, match="min_obs=3"):
+        out = mg.Panel.from_frame(df, entity="c", time="t").transform(average=5, min_obs=3)
     assert out.metadata["periods"] == {"1990": "1990-1994", "1995": "1995-1999",
                                        "2000": "2000-2002"}
     assert out["x"].tolist() == [1.0, 1.0, np.nan] or np.isnan(out["x"].iloc[2])
@@ -156,7 +161,7 @@ def test_existing_transform_names_keep_working(sim_panel: mg.Panel) -> None:
                           lag={"growth": [1, -1]}, growth=["investment"], diff=["growth"])
     assert {"L1_growth", "F1_growth", "growth_investment", "D_growth"} <= set(out.columns)
     assert out.variables["F1_growth"].label.endswith("(t+1)")
-    averaged = small.transform(average=5)
+    averaged = small.transform(average=5, min_obs=1)
     assert averaged.metadata["frequency"] == "5y"
     with pytest.raises(DataError, match="unknown transformation"):
         small.transform(logs=["x"])
@@ -165,7 +170,7 @@ def test_existing_transform_names_keep_working(sim_panel: mg.Panel) -> None:
 def test_calendar_lag_on_period_averages_fails_with_the_period_length():
     # Lags count calendar years: on five-year averages a one-year lag finds nothing.
     # An empty column would only fail later, in a regression; say why here instead.
-    five = mg.load_dataset("remittances_sim").transform(average=5)
+    five = mg.load_dataset("remittances_sim").transform(average=5, min_obs=1)
     with pytest.raises(DataError, match=r"5 years apart .* lag=\{'log_gdppc': 5\}"):
         five.transform(lag={"log_gdppc": 1})
     with pytest.raises(DataError, match="growth= and diff= compare consecutive years"):
@@ -176,3 +181,31 @@ def test_calendar_lag_on_period_averages_fails_with_the_period_length():
     # A column that is empty to begin with stays a plain empty lag, not an error.
     empty = five.with_columns({"nothing": level * float("nan")})
     assert empty.transform(lag={"nothing": 1})["L1_nothing"].isna().all()
+
+
+def test_thin_period_averages_are_set_missing_counted_and_warned() -> None:
+    """Issue 14, item 2: a five-year mean needs a majority of its years by default."""
+    df = pd.DataFrame({"c": "A", "t": range(1990, 2000),
+                       "x": [1.0, np.nan, np.nan, np.nan, np.nan, 2.0, 4.0, 6.0, np.nan, 8.0]})
+    panel = mg.Panel.from_frame(df, entity="c", time="t")
+    with pytest.warns(DroppedDataWarning, match=r"1 period average\(s\) rest on too few years"):
+        out = panel.transform(average=5)
+    assert np.isnan(out["x"].iloc[0]) and out["x"].iloc[1] == 5.0  # (2+4+6+8)/4
+    assert out.metadata["min_obs"] == 3 and out.metadata["period_step"] == 5
+    assert out.metadata["period_cells_below_min_obs"] == {"x": 1}
+    kept = panel.transform(average=5, min_obs=1)  # the explicit choice keeps it, no warning
+    assert kept["x"].tolist() == [1.0, 5.0]
+
+
+def test_initial_gives_the_value_in_the_first_year_of_each_period() -> None:
+    df = pd.DataFrame({"c": ["A"] * 10 + ["B"] * 10, "t": list(range(1990, 2000)) * 2,
+                       "y": [float(v) for v in range(20)]})
+    df.loc[15, "y"] = np.nan  # B's 1995 value is missing: its second period has no start value
+    out = mg.Panel.from_frame(df, entity="c", time="t").transform(
+        average=5, initial=["y"])
+    assert out["initial_y"].tolist()[:3] == [0.0, 5.0, 10.0]
+    assert np.isnan(out["initial_y"].iloc[3])
+    assert out["y"].iloc[0] == 2.0  # the mean of 0..4 is unchanged
+    assert out.variables["initial_y"].label.endswith("(start of period)")
+    with pytest.raises(DataError, match="together with average="):
+        mg.Panel.from_frame(df, entity="c", time="t").transform(initial=["y"])

@@ -216,9 +216,29 @@ def test_gmm_rows_and_standard_error_note() -> None:
     assert stats["Instruments"] == ["", "48"]
     assert stats["Std. errors"] == ["Clustered (country)", "Windmeijer"]
     assert table.model.notes[0] == ("Standard errors in parentheses: (1) clustered by country "
-                                    "(118 clusters); (2) Windmeijer-corrected two-step.")
+                                    "(118 clusters); (2) Windmeijer-corrected two-step. "
+                                    "Convention: (1) CR0: no small-sample factor, normal "
+                                    "p-values (small_sample='none'; Stata's convention is "
+                                    "small_sample='stata').")
     only_static = mg.regression_table([pooled(), fixed_effects()])
     assert not any("Hansen" in r.label for r in only_static.model.stats)
+
+
+def test_every_table_states_the_small_sample_convention() -> None:
+    """Issue 14, item 10: the default is CR0 with normal p-values (not Stata's); every table
+    note and summary says which convention is in force."""
+    from dataclasses import replace
+
+    default = pooled()
+    note = mg.regression_table([default]).model.notes[0]
+    assert note.endswith("Convention: CR0: no small-sample factor, normal p-values "
+                         "(small_sample='none'; Stata's convention is small_sample='stata').")
+    assert "Convention: CR0: no small-sample factor" in default.summary
+    stata = replace(default, cov_info=replace(default.cov_info, small_sample="stata", dist="t",
+                                              adjustment="G/(G-1)·(N-1)/(N-K) = 1.0123"))
+    both = mg.regression_table([default, stata]).model.notes[0]
+    assert both.endswith("(2) small_sample='stata': Stata's factor G/(G-1)·(N-1)/(N-K) = "
+                         "1.0123, t p-values.")
 
 
 def test_stats_choice_labels_and_generic_keys() -> None:

@@ -52,10 +52,13 @@ def test_lesson_script_runs(path, tmp_path, monkeypatch, capsys):
 
 
 def test_seed_study_on_embedded_panel(tmp_path, monkeypatch, capsys):
+    with pytest.raises(SystemExit, match=r"(?s)absent not found.*--simulated"):  # never silently
+        run_script(EXAMPLES / "seed_study.py",
+                   ["--data", str(tmp_path / "absent"), "--out", str(tmp_path)], monkeypatch)
     run_script(EXAMPLES / "seed_study.py",
-               ["--data", str(tmp_path / "absent"), "--out", str(tmp_path)], monkeypatch)
+               ["--simulated", "--out", str(tmp_path)], monkeypatch)
     out = capsys.readouterr().out
-    assert "using the embedded simulated panel remittances_sim" in out
+    assert "the embedded panel remittances_sim (--simulated)" in out
     assert "True value in the simulation: 0.1" in out
     assert "Hausman test FE vs RE" in out
     assert (tmp_path / "seed_study.md").is_file() and (tmp_path / "seed_study.png").is_file()

@@ -252,7 +252,8 @@ id = "gmmdiag"
 kind = "gmm_diagnostics"
 models = ["sgmm"]
 """)
-    direct_panel = mg.load_dataset("remittances_sim").transform(average=5)
+    with pytest.warns(DroppedDataWarning, match="rest on too few years"):
+        direct_panel = mg.load_dataset("remittances_sim").transform(average=5)
     run = mg.run_study(study, quiet=True)
     gmm = mg.gmm("growth L.growth remittances, gmm(L.growth remittances, collapse) twostep "
                  "robust", direct_panel)
@@ -265,9 +266,8 @@ models = ["sgmm"]
 
 def test_real_data_example_study(tmp_path, shared_data):
     example = EXAMPLE.parent / "study_wdi.toml"
-    if not (example.parent / "../../shared/data/wdi/long").is_dir():
-        pytest.skip("examples/study_wdi.toml reads ../shared/data beside the project checkout")
-    run = mg.run_study(example, out=tmp_path, quiet=True)
+    # --data DIR: the recipe's paths are relative to the data folder, from any folder.
+    run = mg.run_study(example, out=tmp_path, quiet=True, data=shared_data)
     # Five-year averages of developing countries, 1990-2019: six periods.
     assert run.panel.times == [1990, 1995, 2000, 2005, 2010, 2015]
     assert run.manifest["data"]["simulated"] is False
@@ -327,3 +327,22 @@ formula = "growth ~ 1"
     assert any(n.startswith("DroppedDataWarning: build_panel: 1 indicator(s)") and
                "internet (IT.NET.USER.ZS)" in n for n in notes)
     assert run.panel.columns == ["growth"]
+
+
+def test_run_takes_the_data_folder_and_says_how_to_get_missing_data(tmp_path, monkeypatch,
+                                                                    capsys, shared_data):
+    """Issue 14, item 8: `migecon run STUDY --data DIR` runs from any folder; without the
+    files the error says how to get them (no switch to simulated data)."""
+    from migecon.cli import main
+
+    example = (EXAMPLE.parent / "study_wdi.toml").resolve()
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(example), "--data", str(tmp_path / "nothing"), "--out",
+                 str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert "data folder" in err and "--data DIR" in err
+    from migecon.study import load_study
+
+    spec = load_study(example, data=shared_data)
+    sources = spec.dataset.recipe["source"]
+    assert sources[0]["paths"][0] == str(shared_data / "wdi" / "long")

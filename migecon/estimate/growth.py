@@ -63,10 +63,16 @@ def growth_model(
     controls : list of str
         Further regressors (investment, trade, inflation, ...).
     initial_income : str, optional
-        Log income per head; enters as ``L(initial_income, k)``.
+        Log income per head. On period averages built with
+        ``transform(average=5, initial=[initial_income])`` (or
+        ``build_panel(..., initial=[...])``) it enters as the start-of-period
+        value ``initial_<initial_income>`` (income in the first year of the
+        period, as growth regressions use); otherwise as
+        ``L(initial_income, k)``.
     initial_lag : int, optional
         ``k``; default: the panel's period length (1 for annual data, 5 for
-        five-year averages labelled by their first year).
+        five-year averages labelled by their first year). Giving it uses the
+        lag even when a start-of-period column exists.
     interactions : list of "a:b" or (a, b)
         Products to add; a role name (``"remittances"``) stands for its
         variable. Both main effects are always included.
@@ -155,7 +161,14 @@ def growth_formula(
                 terms.append(main)
                 notes.append(f"main effect {main} added for the interaction {a}:{b}")
         terms.append(f"{a}:{b}")
-    if initial_income is not None:
+    start_column = f"initial_{initial_income}"
+    if (initial_income is not None and initial_lag is None
+            and start_column in panel.metadata.get("initial", {})
+            and start_column in panel.columns):
+        terms.append(start_column)
+        notes.append(f"initial income: {initial_income} in the first year of each period "
+                     f"({start_column}, from average=..., initial=[{initial_income!r}])")
+    elif initial_income is not None:
         k = initial_lag if initial_lag is not None else period_length(panel)
         if k < 1:
             raise SpecificationError(f"initial_lag must be a positive number of years; got {k}")

@@ -42,6 +42,9 @@ class TestResult:
         The null hypothesis in words.
     note : str
         Anything a reader must know (variant, convention).
+    caveat : str
+        A problem with the test as it was run (printed with it, and by
+        ``mg.diagnose``), e.g. a Hausman test of models on different samples.
     """
 
     __test__ = False  # not a pytest test class, despite the name
@@ -53,11 +56,13 @@ class TestResult:
     distribution: str = "chi2"
     null: str = ""
     note: str = ""
+    caveat: str = ""
 
     def __str__(self) -> str:
         df = "" if self.df is None else f"({_fmt_df(self.df)})"
-        return (f"{self.name}: {self.distribution}{df} = {self.stat:.4g}, "
+        text = (f"{self.name}: {self.distribution}{df} = {self.stat:.4g}, "
                 f"p = {self.pvalue:.4g}. H0: {self.null}")
+        return text + (f"\n  CAVEAT: {self.caveat}" if self.caveat else "")
 
 
 def _fmt_df(df: float | tuple[float, float]) -> str:
@@ -104,6 +109,33 @@ class CovarianceInfo:
     kernel: str | None = None
     bandwidth: float | None = None
     adjustment: str = ""
+
+    @property
+    def convention(self) -> str:
+        """The small-sample convention in force, in words ("" where it makes no difference).
+
+        migecon's default (``small_sample="none"``) applies no finite-sample
+        factor to sandwich covariances and uses normal p-values; Stata's
+        conventions are ``small_sample="stata"`` (see docs/methods.md).
+
+        Examples
+        --------
+        >>> info = CovarianceInfo("clustered", "clustered by country (50 clusters)")
+        >>> info.convention.split(" (")[0]
+        'CR0: no small-sample factor, normal p-values'
+        >>> CovarianceInfo("unadjusted", "conventional").convention
+        ''
+        """
+        sandwich = {"robust": "HC0", "clustered": "CR0", "driscoll-kraay": "HAC"}.get(
+            self.cov_type)
+        if sandwich is None:
+            return ""
+        p = "t" if self.dist == "t" else "normal"
+        if self.small_sample == "none":
+            return (f"{sandwich}: no small-sample factor, {p} p-values (small_sample='none'; "
+                    "Stata's convention is small_sample='stata')")
+        factor = f" {self.adjustment}" if self.adjustment else ""
+        return f"small_sample={self.small_sample!r}: Stata's factor{factor}, {p} p-values"
 
 
 @dataclass(frozen=True)

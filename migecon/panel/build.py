@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -36,11 +36,13 @@ from migecon.errors import (
     DataError,
     DroppedDataWarning,
     DuplicateKeyError,
+    SampleSelectionWarning,
     SourceError,
 )
 from migecon.panel.catalog import DERIVATIONS, Indicator, IndicatorSet, as_indicator_set
 from migecon.panel.core import OnDuplicate, Panel, VariableMeta
 from migecon.panel.countries import is_aggregate, to_iso3
+from migecon.panel.provenance import check_revisions, un_desa_revisions, vintage_text
 from migecon.panel.sources.base import IndicatorMeta, Source, SourceData
 from migecon.panel.sources.classifications import (
     DEFAULT_POLICY,
@@ -73,7 +75,10 @@ class BuildReport:
     missing_cells: dict[str, int] = field(default_factory=dict)  # per variable, annual grid
     interpolated: dict[str, int] = field(default_factory=dict)
     missing_periods: dict[str, int] = field(default_factory=dict)  # per variable, after averaging
+    min_obs: int = 0  # years needed for a period average
+    period_cells_below_min_obs: dict[str, int] = field(default_factory=dict)
     vintages: dict[str, str] = field(default_factory=dict)  # name -> vintage
+    un_desa_revisions: dict[str, str] = field(default_factory=dict)  # name -> IMS revision
     developing_rule: dict[str, Any] | None = None
     n_countries: int = 0
     n_periods: int = 0
@@ -120,6 +125,8 @@ class BuildReport:
                          "(not developing that year)")
         if self.developing_rule:
             lines.append(f"  rule        {self.developing_rule['description']}")
+            for what, codes in (self.developing_rule.get("decided") or {}).items():
+                lines.append(f"              {len(codes)} {what}: {_preview(codes)}")
         lines.append(f"  panel       {self.n_countries} countries x {self.n_periods} periods "
                      f"= {self.nobs:,} rows ({self.frequency})")
         if self.missing_cells:
@@ -128,6 +135,11 @@ class BuildReport:
             for name, n in self.missing_cells.items():
                 share = n / self.cells if self.cells else 0.0
                 lines.append(f"    {name:<{width}}  {n:>6,} ({share:.1%})")
+        if self.period_cells_below_min_obs:
+            lines.append(f"  thin periods {sum(self.period_cells_below_min_obs.values()):,} "
+                         f"period averages with fewer than {self.min_obs} years set missing: "
+                         + ", ".join(f"{k} {v:,}"
+                                     for k, v in self.period_cells_below_min_obs.items()))
         if self.missing_periods:
             lines.append(f"  missing period averages per variable (of {self.nobs:,}): " + ", ".join(
                 f"{k} {v:,}" for k, v in self.missing_periods.items()))
@@ -154,11 +166,12 @@ def build_panel(
     years: tuple[int, int] | None = None,
     frequency: Frequency | str = "annual",
     classification: IncomeClassification | str | Path | None = None,
-    policy: DevelopingPolicy = DEFAULT_POLICY,
+    policy: DevelopingPolicy | None = None,
     fiscal_year: str | int | None = None,
     interpolate: Sequence[str] | Mapping[str, int | None] | None = None,
     interpolate_method: Literal["linear", "log"] = "linear",
-    min_obs: int = 1,
+    min_obs: int | None = None,
+    initial: Sequence[str] = (),
     derive: Literal["auto", "never"] = "auto",
     harmonise: bool = True,
     on_unknown: Literal["error", "drop"] = "error",
@@ -187,15 +200,24 @@ def build_panel(
         For ``countries="developing"``: ``OGHIST.xlsx``, ``CLASS.xlsx`` or a
         WDI country-metadata file. Default: the country metadata found by the
         source (``WDIFiles``), else an error.
-    policy : {"fixed", "per_year", "ever"}
-        The developing-country rule; ``"fixed"`` (default) uses one fiscal
-        year's classification (``fiscal_year``, default the latest) for all
-        years. Recorded in ``metadata["developing_rule"]``.
+    policy : {"initial", "fixed", "per_year", "ever"}, optional
+        The developing-country rule. Default: ``"initial"`` with a historical
+        classification (each country's group at the start of the sample, so
+        the sample does not depend on later growth); ``"fixed"`` at
+        ``fiscal_year`` when ``fiscal_year`` is given; with a one-year
+        snapshot, ``"fixed"`` at that year with a
+        :class:`~migecon.errors.SampleSelectionWarning`. Recorded in
+        ``metadata["developing_rule"]``, with the countries the rule decides.
     interpolate : list of names or {name: max_gap}, optional
         Variables to interpolate inside gaps (annual grid, before averaging),
         flagged in ``<name>_interpolated`` and counted.
-    min_obs : int
-        Minimum non-missing years for a period average.
+    min_obs : int, optional
+        Minimum non-missing years for a period average; default a majority
+        of the period (3 of 5). Cells with fewer are set missing, counted in
+        the report (``period_cells_below_min_obs``) and warned about.
+    initial : list of str
+        With ``frequency="5y"``: add ``initial_<name>``, the value in the first
+        year of each period (start-of-period income for growth regressions).
     derive : {"auto", "never"}
         Derive ratios the source lacks from their parts (default) or fail.
     harmonise : bool
@@ -258,6 +280,10 @@ def build_panel(
             f"{report.source} left out (on_missing='drop'): "
             + ", ".join(f"{n} ({c})" for n, c in report.indicators_missing.items()),
             DroppedDataWarning, stacklevel=2)
+    report.un_desa_revisions = un_desa_revisions(meta, values, inds.codes())
+    note = check_revisions(report.un_desa_revisions, stacklevel=3)
+    if note:
+        report.notes.append(note)
     values = _harmonise(values, harmonise, on_unknown, report)
     wide = _pivot(values, on_duplicate, meta)
     wide = _derive(wide, inds, report)
@@ -274,7 +300,9 @@ def build_panel(
         report.interpolated = dict(panel.metadata["transform_counts"]["interpolated"])
     report.missing_cells = {name: int(panel[name].isna().sum()) for name in inds}
     if width:
-        panel = panel.transform(average=width, min_obs=min_obs)
+        panel = panel.transform(average=width, min_obs=min_obs, initial=list(initial))
+        report.period_cells_below_min_obs = dict(panel.metadata["period_cells_below_min_obs"])
+        report.min_obs = int(panel.metadata["min_obs"])
         report.missing_periods = {name: int(panel[name].isna().sum()) for name in inds}
     report.n_countries, report.n_periods, report.nobs = (
         panel.n_entities, panel.n_periods, panel.nobs)
@@ -304,8 +332,9 @@ def _fetch(inds: IndicatorSet, source: Source, years: tuple[int, int] | None, de
     has = getattr(source, "has", None)
     direct: list[str] = []
     for ind in inds.values():
-        lacks = derive == "auto" and ind.code in DERIVATIONS and has is not None \
-            and has(ind.code) is False
+        own = ind.code in DERIVATIONS and ind.code.islower()  # migecon's code, never a source's
+        lacks = own or (derive == "auto" and ind.code in DERIVATIONS and has is not None
+                        and has(ind.code) is False)
         direct += list(DERIVATIONS[ind.code].inputs) if lacks else [ind.code]
     direct = list(dict.fromkeys(direct))
     # A source that cannot say in advance whether it has a ratio (an API) is asked for
@@ -435,7 +464,8 @@ def _derive(wide: pd.DataFrame, inds: IndicatorSet, report: BuildReport) -> pd.D
 
 def _select_countries(wide: pd.DataFrame, countries: str | Iterable[str] | None,
                       classification: IncomeClassification | str | Path | None,
-                      policy: DevelopingPolicy, fiscal_year: str | int | None, source: Source,
+                      policy: DevelopingPolicy | None, fiscal_year: str | int | None,
+                      source: Source,
                       report: BuildReport) -> tuple[pd.Series | list[str], dict[str, Any] | None]:
     present = sorted(set(wide.index.get_level_values(0)))
     if countries is None or (isinstance(countries, str) and countries == "all"):
@@ -445,17 +475,20 @@ def _select_countries(wide: pd.DataFrame, countries: str | Iterable[str] | None,
                         f"got {countries!r}")
     if isinstance(countries, str):
         ic = _classification(classification, source)
-        rule = ic.rule(policy, fiscal_year)
-        report.developing_rule = rule.as_dict()
-        unclassified = ic.not_classified(present, rule)
-        classified = [c for c in present if c not in unclassified]
         years = sorted(set(wide.index.get_level_values(1)))
+        rule = ic.rule(_default_policy(policy, fiscal_year, ic), fiscal_year)
+        unclassified = ic.not_classified(present, rule, years)
+        classified = [c for c in present if c not in unclassified]
         member = ic.membership(classified, years, rule)
         ever = member.groupby(level=0).any()
+        if rule.policy == "initial":
+            rule = replace(rule, decided=_decided(ic, classified, years, sorted(ever.index[ever])))
+        report.developing_rule = rule.as_dict()
         never = sorted(ever.index[~ever])
         if never:
-            what = (f"not low or middle income in {rule.fiscal_year}" if rule.policy == "fixed"
-                    else "never low or middle income in the window")
+            what = {"fixed": f"not low or middle income in {rule.fiscal_year}",
+                    "initial": "not low or middle income at the start of the sample"}.get(
+                rule.policy, "never low or middle income in the window")
             report.countries_dropped[what] = never
         if unclassified:
             report.countries_dropped["not classified by the World Bank"
@@ -474,6 +507,41 @@ def _select_countries(wide: pd.DataFrame, countries: str | Iterable[str] | None,
     if others:
         report.countries_dropped["not in the countries requested"] = others
     return [c for c in wanted_codes if c in present], None
+
+
+def _default_policy(policy: DevelopingPolicy | None, fiscal_year: str | int | None,
+                    ic: IncomeClassification) -> DevelopingPolicy:
+    """``"initial"`` unless a fiscal year is fixed or only a snapshot is available."""
+    if policy is not None:
+        return policy
+    if fiscal_year is not None:
+        return "fixed"
+    if ic.is_historical:
+        return DEFAULT_POLICY
+    warnings.warn(
+        f"countries='developing' with a one-year classification ({ic.source}, "
+        f"{ic.fiscal_years[-1]}): countries that grew into high income before then are left "
+        "out, which selects the sample on later growth. Pass the historical file "
+        "(classification='OGHIST.xlsx', the World Bank's 'Historical classification by "
+        "income') to keep each country's group at the start of the sample (policy='initial'), "
+        "or pass policy='fixed' to accept the snapshot",
+        SampleSelectionWarning, stacklevel=4)
+    return "fixed"
+
+
+def _decided(ic: IncomeClassification, classified: list[str], years: list[int],
+             kept: list[str]) -> dict[str, list[str]]:
+    """The countries the "initial" rule decides: where it differs from the latest year."""
+    start = ic.initial_groups(classified, years)
+    first = ic.fiscal_year_of(min(years))
+    latest = ic.developing_countries()
+    later = [f"{c} ({fy} {g})" for c, (fy, g) in start.items() if fy != first]
+    out = {f"classified after {first}, so by their first classification": later,
+           f"kept, not low or middle income in {ic.fiscal_years[-1]}":
+               sorted(set(kept) - latest),
+           f"left out, low or middle income in {ic.fiscal_years[-1]}":
+               sorted((latest & set(classified)) - set(kept))}
+    return {k: v for k, v in out.items() if v}
 
 
 def _classification(classification: IncomeClassification | str | Path | None,
@@ -531,9 +599,8 @@ def _one_meta(name: str, ind: Indicator, meta: Mapping[str, IndicatorMeta],
     label = ind.label if ind.label and ind.label != ind.code else ""
     if ind.code in meta:
         source_meta = meta[ind.code]
-        vintage = source_meta.vintage or (f"retrieved {source_meta.retrieved}"
-                                          if source_meta.retrieved else "")
-        report.vintages[name] = source_meta.vintage
+        vintage = vintage_text(source_meta)
+        report.vintages[name] = vintage_text(source_meta)
         return VariableMeta(label=label or source_meta.name or name,
                             unit=ind.unit or source_meta.unit, source=source_meta.source,
                             code=ind.code, vintage=vintage,
@@ -545,5 +612,4 @@ def _one_meta(name: str, ind: Indicator, meta: Mapping[str, IndicatorMeta],
     return VariableMeta(
         label=label or name, unit=ind.unit, source=inputs[0].source if inputs else "",
         code=ind.code, vintage=" / ".join(vintages),
-        derivation=f"derived by migecon: {derivation.formula} (World Bank definition; "
-                   "the source does not deliver the ratio)")
+        derivation=f"derived by migecon: {derivation.formula} ({derivation.definition})")

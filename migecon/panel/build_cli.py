@@ -43,23 +43,31 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--entity", help="entity column of --file")
     parser.add_argument("--time", help="year column of --file (long layout)")
     parser.add_argument("--offline", action="store_true", help="with --api: use the cache only")
+    parser.add_argument("--on-conflict", choices=["error", "newest"], default="error",
+                        help="with --data: an indicator in several files is an error "
+                             "(default) or taken from the newest vintage")
     what = parser.add_argument_group("what to build")
     what.add_argument("--indicators", default=None, metavar="SET",
-                      help="a named set: growth, remittances, network, technology, controls, "
-                           "growth_migration (default, except with --file: all its variables)")
+                      help="a named set: growth, remittances, remittance_flows, network, "
+                           "technology, controls, growth_migration (default, except with "
+                           "--file: all its variables); with --indicator, both are built")
     what.add_argument("--indicator", action="append", default=[], metavar="NAME=CODE",
                       help="one variable (repeatable), e.g. remit=BX.TRF.PWKR.DT.GD.ZS")
     what.add_argument("--countries", default=None,
                       help="'developing', 'all' (default) or a comma-separated list")
     what.add_argument("--classification", type=Path,
                       help="OGHIST.xlsx, CLASS.xlsx or a WDI Metadata_Country file")
-    what.add_argument("--policy", default="fixed", choices=["fixed", "per_year", "ever"],
-                      help="developing-country rule (default: fixed at --fiscal-year)")
+    what.add_argument("--policy", default=None, choices=["initial", "fixed", "per_year", "ever"],
+                      help="developing-country rule (default: initial, each country's group "
+                           "at the start of the sample; fixed when --fiscal-year is given)")
     what.add_argument("--fiscal-year", help="for --policy fixed, e.g. FY24 (default: latest)")
     what.add_argument("--years", help="first-last, e.g. 1990-2022")
     what.add_argument("--frequency", default="annual", help="annual (default) or 5y")
-    what.add_argument("--min-obs", type=int, default=1,
-                      help="minimum years per period average (default 1)")
+    what.add_argument("--min-obs", type=int, default=None,
+                      help="minimum years per period average (default: a majority, 3 of 5)")
+    what.add_argument("--initial", action="append", default=[], metavar="VAR",
+                      help="with --frequency 5y: add initial_VAR, the value in the first "
+                           "year of each period (repeatable)")
     what.add_argument("--interpolate", action="append", default=[], metavar="VAR",
                       help="interpolate inside gaps, flagged (repeatable)")
     what.add_argument("--skip-missing", action="store_true",
@@ -91,12 +99,13 @@ def _source(args: argparse.Namespace) -> Any:
         if args.file is not None:
             raise SourceError("--undesa-totals/--undesa-bilateral go with --data or --api (the "
                               "World Bank source gives the population for diaspora shares)")
-        wdi = sources.WDIFiles(*args.data) if args.data else _api(args)
+        wdi = (sources.WDIFiles(*args.data, on_conflict=args.on_conflict) if args.data
+               else _api(args))
         undesa = sources.UNDESA(totals=args.undesa_totals, bilateral=args.undesa_bilateral,
                                 population=wdi, on_unknown="drop")
         return sources.Combined(wdi, undesa)
     if args.data:
-        return sources.WDIFiles(*args.data)
+        return sources.WDIFiles(*args.data, on_conflict=args.on_conflict)
     if args.file is not None:
         if not args.entity:
             raise SourceError("--file needs --entity (the country column), and --time for a "
@@ -121,7 +130,19 @@ def _indicators(args: argparse.Namespace, source: Any) -> Any:
             if not sep or not name or not code:
                 raise DataError(f"--indicator must look like name=CODE; got {item!r}")
             pairs[name.strip()] = code.strip()
-        return pairs
+        if not args.indicators:
+            return pairs
+        # --indicators SET --indicator NAME=CODE: the set and the extra variables.
+        from migecon.panel.catalog import IndicatorSet, as_indicator_set
+
+        named = as_indicator_set(args.indicators)
+        extra = as_indicator_set(pairs)
+        clash = sorted(set(named) & set(extra))
+        if clash:
+            raise DataError(f"--indicator {clash} already in --indicators {args.indicators}; "
+                            "give another name")
+        return IndicatorSet(named.name, [*named.values(), *extra.values()],
+                            named.description)
     if args.indicators:
         return args.indicators
     if args.file is not None:
@@ -147,7 +168,8 @@ def run(args: argparse.Namespace) -> int:
         _indicators(args, source), source, countries=countries, years=_years(args.years),
         frequency=args.frequency, classification=args.classification, policy=args.policy,
         fiscal_year=args.fiscal_year, interpolate=args.interpolate or None,
-        min_obs=args.min_obs, harmonise=args.file is None or args.countries is not None,
+        min_obs=args.min_obs, initial=args.initial,
+        harmonise=args.file is None or args.countries is not None,
         on_missing="drop" if args.skip_missing else "error")
     print(BuildReport.from_dict(panel.metadata["build_report"]))
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -35,6 +35,7 @@ __all__ = [
     "GROWTH_MIGRATION",
     "NETWORK",
     "REMITTANCES",
+    "REMITTANCE_FLOWS",
     "SETS",
     "TECHNOLOGY",
     "Derivation",
@@ -53,15 +54,32 @@ class Derivation:
     formula: str
     inputs: tuple[str, ...]
     compute: Callable[[Mapping[str, pd.Series]], pd.Series] = field(compare=False, repr=False)
+    #: Whose definition: the World Bank's (a WDI code the source lacks) or migecon's own
+    #: (a series the WDI does not publish, e.g. net remittances).
+    definition: str = "World Bank definition; the source does not deliver the ratio"
 
 
-def _ratio(numerator: str, denominator: str) -> Derivation:
-    return Derivation(f"{numerator} / {denominator} * 100", (numerator, denominator),
-                      lambda s: s[numerator] / s[denominator] * 100.0)
+_MIGECON = "migecon's definition; the WDI publishes no such series"
+
+
+def _ratio(numerator: str, denominator: str, definition: str = "") -> Derivation:
+    out = Derivation(f"{numerator} / {denominator} * 100", (numerator, denominator),
+                     lambda s: s[numerator] / s[denominator] * 100.0)
+    return replace(out, definition=definition) if definition else out
 
 
 def _sum(first: str, second: str) -> Derivation:
     return Derivation(f"{first} + {second}", (first, second), lambda s: s[first] + s[second])
+
+
+def _difference(first: str, second: str) -> Derivation:
+    return Derivation(f"{first} - {second}", (first, second), lambda s: s[first] - s[second],
+                      _MIGECON)
+
+
+def _net_ratio(received: str, paid: str, gdp: str) -> Derivation:
+    return Derivation(f"({received} - {paid}) / {gdp} * 100", (received, paid, gdp),
+                      lambda s: (s[received] - s[paid]) / s[gdp] * 100.0, _MIGECON)
 
 
 #: World Bank definitions of ratios computed when a source lacks them
@@ -71,6 +89,12 @@ DERIVATIONS: dict[str, Derivation] = {
     "NE.TRD.GNFS.ZS": _sum("NE.EXP.GNFS.ZS", "NE.IMP.GNFS.ZS"),
     "BX.KLT.DINV.WD.GD.ZS": _ratio("BX.KLT.DINV.CD.WD", "NY.GDP.MKTP.CD"),
     "SM.POP.TOTL.ZS": _ratio("SM.POP.TOTL", "SP.POP.TOTL"),
+    # Remittances paid and net (issue 14): the WDI publishes paid in US$ only; migecon
+    # names the ratios and the net flows with its own codes (lower case, not WDI codes).
+    "remittances_paid_gdp": _ratio("BM.TRF.PWKR.CD.DT", "NY.GDP.MKTP.CD", _MIGECON),
+    "remittances_net_usd": _difference("BX.TRF.PWKR.CD.DT", "BM.TRF.PWKR.CD.DT"),
+    "remittances_net_gdp": _net_ratio("BX.TRF.PWKR.CD.DT", "BM.TRF.PWKR.CD.DT",
+                                      "NY.GDP.MKTP.CD"),
 }
 
 
@@ -151,6 +175,23 @@ REMITTANCES = IndicatorSet("remittances", [
               "current US$"),
 ], "Remittances received")
 
+REMITTANCE_FLOWS = IndicatorSet("remittance_flows", [
+    *REMITTANCES.values(),
+    Indicator("remittances_paid_usd", "BM.TRF.PWKR.CD.DT", "Personal remittances, paid",
+              "current US$", note="sent abroad by residents (Kazakhstan, Russia, the Gulf)"),
+    Indicator("remittances_paid", "remittances_paid_gdp", "Personal remittances, paid",
+              "% of GDP", source="migecon, from WDI BM.TRF.PWKR.CD.DT and NY.GDP.MKTP.CD"),
+    Indicator("remittances_net_usd", "remittances_net_usd", "Personal remittances, net "
+              "(received - paid)", "current US$",
+              source="migecon, from WDI BX.TRF.PWKR.CD.DT and BM.TRF.PWKR.CD.DT",
+              note="negative for net senders"),
+    Indicator("remittances_net", "remittances_net_gdp", "Personal remittances, net "
+              "(received - paid)", "% of GDP",
+              source="migecon, from WDI BX.TRF.PWKR.CD.DT, BM.TRF.PWKR.CD.DT and "
+                     "NY.GDP.MKTP.CD", note="negative for net senders"),
+], "Remittances received, paid and net (personal remittances: personal transfers plus "
+   "compensation of employees); paid and net need BM.TRF.PWKR.CD.DT")
+
 NETWORK = IndicatorSet("network", [
     Indicator("migrant_stock", "SM.POP.TOTL", "International migrant stock", "people",
               note="immigrants living in the country; five-yearly (1990, 1995, ...)"),
@@ -194,7 +235,7 @@ GROWTH_MIGRATION = IndicatorSet(
 
 #: Every named set, by name.
 SETS: dict[str, IndicatorSet] = {s.name: s for s in (
-    GROWTH, REMITTANCES, NETWORK, TECHNOLOGY, CONTROLS, GROWTH_MIGRATION)}
+    GROWTH, REMITTANCES, REMITTANCE_FLOWS, NETWORK, TECHNOLOGY, CONTROLS, GROWTH_MIGRATION)}
 
 
 def as_indicator_set(indicators: object) -> IndicatorSet:

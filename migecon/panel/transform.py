@@ -272,14 +272,45 @@ def period_label(start: int, width: int, last: int | None = None) -> str:
     return f"{start}-{end}" if end != start else str(start)
 
 
-def average(panel_data: pd.DataFrame, width: int = 5, min_obs: int = 1,
+def default_min_obs(width: int) -> int:
+    """Default years needed for a period average: a majority of the period (3 of 5).
+
+    A shorter last period (2020-2022 of a 1990-2022 panel) needs a majority of
+    its own years, and a series observed less often than yearly (UN DESA stocks,
+    every five years: at most one value in a typical period) keeps every value.
+
+    Examples
+    --------
+    >>> default_min_obs(5), default_min_obs(4), default_min_obs(1)
+    (3, 3, 1)
+    """
+    return width // 2 + 1
+
+
+def _thresholds(panel_data: pd.DataFrame, counts: pd.DataFrame, spans: pd.Series,
+                min_obs: int | None, width: int) -> pd.DataFrame:
+    """Years each (cell, variable) needs: ``min_obs``, or the default rule."""
+    if min_obs is not None:
+        return pd.DataFrame(min_obs, index=counts.index, columns=counts.columns)
+    need = pd.DataFrame({c: np.minimum(default_min_obs(width), spans // 2 + 1)
+                         for c in counts.columns}, index=counts.index)
+    for column in counts.columns:
+        observed = counts[column][counts[column] > 0]
+        if len(observed) and float(observed.median()) <= 1:
+            need[column] = 1  # observed at most once per period by design
+    return need
+
+
+def average(panel_data: pd.DataFrame, width: int = 5, min_obs: int | None = None,
             start: int | None = None) -> pd.DataFrame:
     """Non-overlapping period averages (e.g. five-year averages).
 
     Periods start at ``start`` (default: the first year of the panel) and are
     labelled by their first year (see :func:`period_label` for the span). A
     period mean needs at least ``min_obs`` non-missing years; otherwise it is
-    NaN.
+    NaN. The default (``None``) asks for a majority of the period's years
+    (:func:`default_min_obs`), except for series observed at most once in a
+    typical period, which keep every value.
 
     Examples
     --------
@@ -288,18 +319,32 @@ def average(panel_data: pd.DataFrame, width: int = 5, min_obs: int = 1,
     >>> average(pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6]}, index=idx), width=5)["x"].tolist()
     [3.0, 6.0]
     """
+    means, counts, need, text = _average_counts(panel_data, width, min_obs, start)
+    return _with_text(means.where(counts >= need), text, panel_data.columns)
+
+
+def _average_counts(panel_data: pd.DataFrame, width: int, min_obs: int | None,
+                    start: int | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """Period means of the numeric columns, their counts, the years each cell needs, and
+    the text (category) columns carried over (``None`` without any)."""
     if width < 1:
         raise DataError(f"width must be a positive number of years; got {width}")
-    if min_obs < 1 or min_obs > width:
+    if min_obs is not None and (min_obs < 1 or min_obs > width):
         raise DataError(f"min_obs must be between 1 and the width ({width}); got {min_obs}")
-    period = _period_starts(panel_data.index.get_level_values(1), width, start)
+    time = panel_data.index.get_level_values(1)
+    period = _period_starts(time, width, start)
     entity = panel_data.index.get_level_values(0)
     text = [c for c in panel_data.columns if not _is_numeric(panel_data[c])]
     numeric = panel_data.drop(columns=text)
     grouped = numeric.groupby([entity, period])
     means = grouped.mean()
     counts = grouped.count()
-    means = means.where(counts >= min_obs)
+    last = int(ordinals(time).max())
+    starts = ordinals(means.index.get_level_values(1))
+    spans = pd.Series(np.minimum(width, last - np.asarray(starts) + 1), index=means.index)
+    need = _thresholds(panel_data, counts, spans, min_obs, width)
+    carried: pd.DataFrame | None = None
     if text:
         # Text (category) columns are kept when constant within each entity-period.
         labels = panel_data[text].groupby([entity, period], observed=True)
@@ -309,12 +354,21 @@ def average(panel_data: pd.DataFrame, width: int = 5, min_obs: int = 1,
                 f"text column(s) {varying} change within a {width}-period block of some "
                 "entity, so they have no period average; drop them first "
                 "(panel.select([...])) or make them constant within periods")
-        firsts = labels.first()
-        for c in text:
-            means[c] = firsts[c].reindex(means.index)
-    means = means[list(panel_data.columns)]
+        carried = labels.first().reindex(means.index)
+        carried.index = carried.index.set_names(panel_data.index.names)
     means.index = means.index.set_names(panel_data.index.names)
-    return means
+    counts.index = means.index
+    need.index = means.index
+    return means, counts, need, carried
+
+
+def _with_text(means: pd.DataFrame, text: pd.DataFrame | None,
+               columns: pd.Index) -> pd.DataFrame:
+    """Put the carried text columns back, in the panel's column order."""
+    if text is not None:
+        for c in text.columns:
+            means[c] = text[c].to_numpy()
+    return means[list(columns)]
 
 
 def _period_starts(time: pd.Index, width: int, start: Any) -> pd.Index:
@@ -353,7 +407,8 @@ def apply(panel: Panel, *, log: Sequence[str] | None = None,
           lag: Mapping[str, int | Sequence[int]] | None = None,
           growth: Sequence[str] | None = None,
           diff: Sequence[str] | None = None,
-          average: int | None = None, min_obs: int = 1,
+          average: int | None = None, min_obs: int | None = None,
+          initial: Sequence[str] | None = None,
           on_nonpositive: Literal["error", "nan"] = "error",
           interpolate: Sequence[str] | Mapping[str, int | None] | None = None,
           interpolate_method: Literal["linear", "log"] = "linear",
@@ -369,8 +424,14 @@ def apply(panel: Panel, *, log: Sequence[str] | None = None,
     ``k`` gives leads ``F<k>_<x>``), ``winsorize`` (``<x>_w``, at the 1st and
     99th percentiles unless a mapping gives ``(lower, upper)``),
     ``standardize`` (``z_<x>``), then ``average`` (period means of every
-    column, for ``average`` years per period, at least ``min_obs`` years each;
-    the panel's metadata gets the period labels).
+    column, for ``average`` years per period, at least ``min_obs`` years each,
+    by default a majority of the period: 3 of 5; cells set missing for having
+    fewer years are counted in ``metadata["period_cells_below_min_obs"]`` and
+    reported with a :class:`~migecon.errors.DroppedDataWarning`; the panel's
+    metadata gets the period labels and ``period_step``). With ``average``,
+    ``initial=[x, ...]`` adds ``initial_<x>``: the value of ``x`` in the first
+    year of each period (missing when that year is missing), the
+    start-of-period value growth regressions use for initial income.
 
     Examples
     --------
@@ -460,8 +521,11 @@ def apply(panel: Panel, *, log: Sequence[str] | None = None,
     current = current.with_columns(new, meta) if new else current
     if counts:
         current = current.with_metadata(transform_counts=counts)
+    if initial and not average:
+        raise DataError("initial= gives start-of-period values of period averages; pass it "
+                        "together with average= (e.g. average=5, initial=['log_gdppc'])")
     if average:
-        current = _average_panel(current, average, min_obs)
+        current = _average_panel(current, average, min_obs, list(initial or []))
     return current
 
 
@@ -489,26 +553,53 @@ def _not_all_lost(result: pd.Series, panel: Panel, name: str, what: str) -> pd.S
         "or transform the annual panel in the same call as average= (which runs last)")
 
 
-def _average_panel(panel: Panel, width: int, min_obs: int) -> Panel:
+def _average_panel(panel: Panel, width: int, min_obs: int | None,
+                   initial: list[str] | None = None) -> Panel:
     data = panel.data
-    averaged = average(data, width=width, min_obs=min_obs)
-    # Cells with some yearly data but fewer than min_obs years: counted, not hidden.
-    entity = data.index.get_level_values(0)
+    absent = [c for c in initial or [] if c not in data.columns]
+    if absent:
+        raise DataError(f"initial={absent}: not in the panel; available: "
+                        f"{', '.join(map(str, data.columns))}")
+    means, counts, need, text = _average_counts(data, width, min_obs)
+    averaged = _with_text(means.where(counts >= need), text, data.columns)
+    # Cells with some yearly data but fewer years than needed: counted, warned, not hidden.
+    too_few = ((counts > 0) & (counts < need)).sum()
+    thin = {str(c): int(v) for c, v in too_few.items() if v}
+    shown_min = min_obs if min_obs is not None else default_min_obs(width)
+    if thin:
+        how = (f"min_obs={min_obs}" if min_obs is not None
+               else f"the default: a majority of the period's years, {shown_min} of {width}")
+        warnings.warn(
+            f"average={width}: {sum(thin.values()):,} period average(s) rest on too few "
+            f"years and were set missing ({how}): "
+            + ", ".join(f"{c} {n:,}" for c, n in thin.items())
+            + ". Pass min_obs=1 to keep every period with any data, or interpolate= first",
+            DroppedDataWarning, stacklevel=4)
     time = data.index.get_level_values(1)
     period = _period_starts(time, width, None)
-    counts = data.groupby([entity, period]).count()
-    too_few = ((counts > 0) & (counts < min_obs)).sum()
+    start_rows = np.asarray(time == period)
+    new_initial = {}
+    for name in initial or []:
+        new_initial[f"initial_{name}"] = data.loc[start_rows, name].reindex(averaged.index)
     starts = sorted(set(averaged.index.get_level_values(1)))
     if is_period(time):
         last_p = time.max()
         labels = {str(p): f"{p}-{min(p + (width - 1), last_p)}" for p in starts}
     else:
         labels = {str(p): period_label(int(p), width, int(time.max())) for p in starts}
+    rule = f"min_obs={min_obs}" if min_obs is not None else "min_obs=majority of the period"
     variables = {
-        c: m.with_step(f"{width}-year average (min_obs={min_obs})")
+        c: m.with_step(f"{width}-year average ({rule})")
         for c, m in panel.variables.items()
     }
+    for name, values in new_initial.items():
+        source = name.removeprefix("initial_")
+        averaged[name] = values.to_numpy()
+        variables[name] = panel.variables[source].with_step(
+            f"value in the first year of each {width}-year period",
+            label=f"{panel.label(source)} (start of period)")
     metadata = {**panel.metadata, "frequency": f"{width}y", "periods": labels,
-                "min_obs": min_obs,
-                "period_cells_below_min_obs": {c: int(v) for c, v in too_few.items() if v}}
+                "period_step": width, "min_obs": shown_min,
+                "initial": {f"initial_{c}": c for c in initial or []},
+                "period_cells_below_min_obs": thin}
     return Panel(averaged, variables=variables, metadata=metadata)

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
 
+import matplotlib.colors
+import matplotlib.patches
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -164,7 +166,9 @@ def coefplot(
         if title:
             ax.set_title(title)
         if k > 1 or marked:
-            ax.legend(loc="best")
+            # Beside the axes: inside, the legend sits on estimates and intervals.
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0,
+                      frameon=False)
         if any(r.simulated for r in res_list):
             simulated_caption(fig)
         fig.tight_layout()
@@ -186,7 +190,7 @@ def _coef_rows(terms: list[str], groups: Mapping[str, Sequence[str]] | None
 
 
 def coverage_heatmap(panel: Panel, variable: str | None = None, *, title: str = "",
-                     max_countries: int = 150) -> Figure:
+                     max_countries: int = 200) -> Figure:
     """Which country-years are observed: countries (rows) x years (columns).
 
     Parameters
@@ -199,7 +203,8 @@ def coverage_heatmap(panel: Panel, variable: str | None = None, *, title: str = 
     title : str
         Figure title (default names the variable by its label).
     max_countries : int
-        Show at most this many countries (the first ones in the panel's order).
+        Show at most this many countries (the first ones in the panel's order),
+        each named on the axis (``"Chile (CHL)"`` for World Bank codes).
 
     Returns
     -------
@@ -223,35 +228,56 @@ def coverage_heatmap(panel: Panel, variable: str | None = None, *, title: str = 
     # Country-years absent from the panel are unobserved too.
     grid = observed.unstack(level=1).reindex(columns=panel.times).fillna(0.0)
     shown = grid.iloc[:max_countries]
+    names = [_entity_label(e) for e in shown.index]
     with _styled():
-        height = min(2.2 + 0.06 * len(shown), 14)
+        row = 0.12 if len(shown) > 40 else 0.2
+        height = min(2.2 + row * len(shown), 24)
+        font = 7 if len(shown) <= 40 else max(4.0, min(6.0, 72 * (height - 2.2) /
+                                                         max(len(shown), 1) * 0.8))
         fig, ax = new_figure(figsize=(7.5, height))
-        image = ax.imshow(shown.to_numpy(dtype=float), aspect="auto", cmap="cividis",
-                          vmin=0, vmax=1, interpolation="nearest")
+        if variable:
+            # Observed or missing: two colours and a legend, not a continuous colour bar.
+            cmap = matplotlib.colors.ListedColormap([_MISSING, _OBSERVED])
+            image = ax.imshow(shown.to_numpy(dtype=float), aspect="auto", cmap=cmap,
+                              vmin=0, vmax=1, interpolation="nearest")
+        else:
+            image = ax.imshow(shown.to_numpy(dtype=float), aspect="auto", cmap="cividis",
+                              vmin=0, vmax=1, interpolation="nearest")
         years = list(shown.columns)
         step = max(1, len(years) // 10)
         ax.set_xticks(range(0, len(years), step))
         ax.set_xticklabels([str(y) for y in years[::step]], rotation=45)
-        if len(shown) <= 40:
-            ax.set_yticks(range(len(shown)))
-            ax.set_yticklabels([str(e) for e in shown.index], fontsize=7)
-        else:
-            ax.set_yticks([])
-            more = f" (first {len(shown)} of {len(grid)})" if len(grid) > len(shown) else ""
-            ax.set_ylabel(f"{len(shown)} {panel.entity_name} entities{more}")
+        ax.set_yticks(range(len(shown)))
+        ax.set_yticklabels(names, fontsize=font)
+        if len(grid) > len(shown):
+            ax.set_ylabel(f"first {len(shown)} of {len(grid)} {panel.entity_name} entities")
         ax.set_xlabel(panel.time_name)
         ax.grid(False)
         what = panel.label(variable) if variable else "share of variables observed"
         ax.set_title(title or f"Data coverage: {what}")
-        bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02,
-                           label="" if variable else "share observed")
         if variable:
-            bar.set_ticks([0, 1])
-            bar.set_ticklabels(["missing", "observed"])
+            handles = [matplotlib.patches.Patch(color=_OBSERVED, label="observed"),
+                       matplotlib.patches.Patch(color=_MISSING, label="missing")]
+            ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0 + 0.3 / height),
+                      ncol=2, borderaxespad=0, frameon=False)
+        else:
+            fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02, label="share observed")
         if panel.is_simulated:
             simulated_caption(fig)
         fig.tight_layout()
     return fig
+
+
+_OBSERVED = "#2b4c7e"
+_MISSING = "#e6e6e6"
+
+
+def _entity_label(entity: object) -> str:
+    """A country's name with its code (``"Chile (CHL)"``); other entities as they are."""
+    from migecon.panel.countries import WB_ECONOMIES
+
+    text = str(entity)
+    return f"{WB_ECONOMIES[text]} ({text})" if text in WB_ECONOMIES else text
 
 
 def trends_plot(

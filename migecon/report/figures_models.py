@@ -453,12 +453,15 @@ def gmm_diagnostics_plot(results: Sequence[Result], *,
 
 
 # ------------------------------------------------------ specification curve
-def _default_features(results: list[Result], term: str) -> dict[str, list[bool]]:
+def _default_features(results: list[Result], term: str,
+                      model_labels: Sequence[str] | None = None) -> dict[str, list[bool]]:
     features: dict[str, list[bool]] = {}
-    models = list(dict.fromkeys(r.model_name or r.estimator for r in results))
+    kinds = list(model_labels) if model_labels is not None else [
+        r.model_name or r.estimator for r in results]
+    models = list(dict.fromkeys(kinds))
     if len(models) > 1:
         for m in models:
-            features[f"Model: {m}"] = [(r.model_name or r.estimator) == m for r in results]
+            features[f"Model: {m}"] = [k == m for k in kinds]
     controls: list[str] = []
     for r in results:
         controls += [t for t in r.params.index
@@ -474,11 +477,21 @@ def _default_features(results: list[Result], term: str) -> dict[str, list[bool]]
     return features
 
 
+def _feature_label(name: str, labels: Mapping[str, str]) -> str:
+    """A row of the choices panel: ``"Model: fe"`` labels its value as well as its name."""
+    if name in labels:
+        return labels[name]
+    head, sep, value = name.partition(": ")
+    if sep and head in ("Model", "SE"):
+        return f"{head}: {labels.get(value, value)}"
+    return _label(name, labels)
+
+
 def specification_curve(results: Sequence[Result], term: str, *,
                         features: Mapping[str, Sequence[bool]] | None = None,
                         labels: Mapping[str, str] | None = None, panel: Panel | None = None,
                         level: float = 0.95, alpha: float = 0.05,
-                        title: str = "") -> Figure:
+                        title: str = "", model_labels: Sequence[str] | None = None) -> Figure:
     """One coefficient across many specifications, sorted, with the choices beneath.
 
     Top: the estimate of ``term`` in each model, sorted, with its confidence
@@ -496,7 +509,11 @@ def specification_curve(results: Sequence[Result], term: str, *,
         type, each control not in every model, and the covariance type,
         whenever they vary across results.
     labels, panel
-        Labels of terms (over the panel's).
+        Labels of terms (over the panel's): the coefficient's axis, the
+        control rows, and the names in the "Model: ..." and "SE: ..." rows.
+    model_labels : sequence of str, optional
+        One name per result for the "Model: ..." rows (default: each
+        result's model name); results with the same name share a row.
     level : float
         Confidence level of the intervals.
     alpha : float
@@ -527,7 +544,11 @@ def specification_curve(results: Sequence[Result], term: str, *,
     lacking = [i + 1 for i, r in enumerate(res_list) if term not in r.params.index]
     if lacking:
         raise SpecificationError(f"results {lacking} do not estimate {term!r}")
-    feats = dict(features) if features is not None else _default_features(res_list, term)
+    if model_labels is not None and len(model_labels) != len(res_list):
+        raise SpecificationError(f"model_labels needs {len(res_list)} entries; got "
+                                 f"{len(model_labels)}")
+    feats = (dict(features) if features is not None
+             else _default_features(res_list, term, model_labels))
     for name, flags in feats.items():
         if len(flags) != len(res_list):
             raise SpecificationError(f"feature {name!r} needs {len(res_list)} flags; got "
@@ -572,7 +593,8 @@ def specification_curve(results: Sequence[Result], term: str, *,
                 bottom.plot(x[~mask], np.full(int((~mask).sum()), yk), "s", color="0.85",
                             markersize=4)
             bottom.set_yticks(range(len(names)))
-            bottom.set_yticklabels([_label(n, all_labels) for n in names[::-1]], fontsize=8)
+            bottom.set_yticklabels([_feature_label(n, all_labels) for n in names[::-1]],
+                                   fontsize=8)
             bottom.set_ylim(-0.6, len(names) - 0.4)
             bottom.grid(False)
             bottom.set_xlabel(f"Specification (sorted by estimate), {len(res_list)} in all")

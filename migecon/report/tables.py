@@ -408,7 +408,8 @@ def _check_len(values: Sequence[str], n: int, name: str) -> Sequence[str]:
 def _entity_effects(r: Result) -> str:
     if r.estimator == "re":
         return "Random"
-    removes = r.estimator in ("fe", "fd", "mundlak") or r.estimator.startswith("gmm")
+    # FE-2SLS (estimator "iv" with entity effects) removes them as FE does.
+    removes = r.estimator in ("fe", "fd", "mundlak", "iv") or r.estimator.startswith("gmm")
     return "Yes" if removes and r.effects in ("entity", "twoway") else "No"
 
 
@@ -554,10 +555,25 @@ def _uncertainty_note(results: list[Result], se: str, level: float) -> str:
     for i, r in enumerate(results):
         by_desc.setdefault(r.cov_info.description, []).append(i + 1)
     if len(by_desc) == 1:
-        return f"{what}{lead}{next(iter(by_desc))}."
+        return f"{what}{lead}{next(iter(by_desc))}." + _convention_note(results)
     parts = [f"{_column_list(cols)} {desc}" for desc, cols in by_desc.items()]
     return f"{what}{': ' if se == 'std_errors' else '; standard errors: '}" + \
-        "; ".join(parts) + "."
+        "; ".join(parts) + "." + _convention_note(results)
+
+
+def _convention_note(results: list[Result]) -> str:
+    """The small-sample convention of the columns whose covariance it affects."""
+    by_rule: dict[str, list[int]] = {}
+    for i, r in enumerate(results):
+        rule = getattr(r.cov_info, "convention", "")
+        if rule:
+            by_rule.setdefault(rule, []).append(i + 1)
+    if not by_rule:
+        return ""
+    if len(by_rule) == 1 and len(next(iter(by_rule.values()))) == len(results):
+        return f" Convention: {next(iter(by_rule))}."
+    return " Convention: " + "; ".join(f"{_column_list(c)} {rule}"
+                                        for rule, c in by_rule.items()) + "."
 
 
 def _column_list(cols: list[int]) -> str:

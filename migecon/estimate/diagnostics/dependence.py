@@ -6,8 +6,11 @@ Serial correlation (:func:`wooldridge_serial`, Stata's ``xtserial``;
 groupwise heteroskedasticity (:func:`groupwise_heteroskedasticity`, Stata's
 ``xttest3``). Each returns a :class:`~migecon.estimate.results.TestResult`;
 the formulas and conventions are in ``docs/diagnostics.md``. Lags are taken on
-the calendar: the residual of 2001 is paired with that of 2000 only when both
-years are observed.
+the panel's own calendar: the residual of 2001 is paired with that of 2000 only
+when both years are observed, and on five-year averages (periods 1990, 1995,
+...) the residual of 1995 is paired with that of 1990 (the step is
+``metadata["period_step"]``, written by ``average=``, or else the greatest
+common divisor of the gaps between the panel's periods).
 """
 
 from __future__ import annotations
@@ -38,18 +41,44 @@ def _check(name: str, value: str, valid: tuple[str, ...]) -> None:
             f"{name} must be one of {', '.join(repr(v) for v in valid)}; got {value!r}")
 
 
-def _previous(entity: np.ndarray, time: np.ndarray) -> np.ndarray:
-    """Row of the same entity's previous calendar period, or -1 (rows sorted by entity, time)."""
+def period_step(panel: Panel) -> int:
+    """The step between consecutive periods of ``panel`` (5 on five-year averages).
+
+    ``metadata["period_step"]`` when ``average=`` wrote it, otherwise the
+    greatest common divisor of the gaps between the panel's distinct (integer)
+    periods; 1 when there is nothing to compare.
+
+    Examples
+    --------
+    >>> import migecon as mg
+    >>> panel = mg.load_dataset("remittances_sim")
+    >>> period_step(panel), period_step(panel.transform(average=5, min_obs=1))
+    (1, 5)
+    """
+    step = panel.metadata.get("period_step")
+    if isinstance(step, int | np.integer) and step >= 1:
+        return int(step)
+    try:
+        times = np.unique(np.asarray(panel.times, dtype=np.int64))
+    except (TypeError, ValueError):
+        return 1
+    gaps = np.diff(times)
+    return int(np.gcd.reduce(gaps)) if gaps.size and gaps.min() > 0 else 1
+
+
+def _previous(entity: np.ndarray, time: np.ndarray, step: int = 1) -> np.ndarray:
+    """Row of the same entity's previous period (``step`` earlier), or -1 (rows sorted)."""
     prev = np.full(len(entity), -1)
-    same = (entity[1:] == entity[:-1]) & (time[1:] - time[:-1] == 1)
+    same = (entity[1:] == entity[:-1]) & (time[1:] - time[:-1] == step)
     prev[1:][same] = np.arange(len(entity) - 1)[same]
     return prev
 
 
 def _ar1_wald(resid: np.ndarray, entity: np.ndarray, time: np.ndarray, *, rho0: float,
-              constant: bool, small_sample: str) -> tuple[float, float, int, int]:
+              constant: bool, small_sample: str, step: int = 1
+              ) -> tuple[float, float, int, int]:
     """Regress e_t on e_{t-1} (pooled, clustered by entity); return (rho, F, n_aux, G)."""
-    prev = _previous(entity, time)
+    prev = _previous(entity, time, step)
     rows = prev >= 0
     if rows.sum() < 3:
         raise DataError("too few consecutive periods: the serial-correlation test needs "
@@ -106,11 +135,14 @@ def wooldridge_serial(panel: Panel, formula: str, *, h0: str = "fe",
     _check("h0", h0, ("fe", "fd"))
     _check("convention", convention, ("stata", "plm"))
     d = build_design(panel, formula, what="wooldridge_serial")
-    prev = _previous(d.entity, d.time)
+    step = period_step(panel)
+    prev = _previous(d.entity, d.time, step)
     rows = prev >= 0
     if rows.sum() == 0:
-        raise DataError("wooldridge_serial needs at least two consecutive years for some "
-                        "entity; every entity has a single year or only gaps")
+        unit = "years" if step == 1 else f"periods ({step} apart)"
+        raise DataError(f"wooldridge_serial needs at least two consecutive {unit} for some "
+                        "entity in the estimation sample; every entity has a single period "
+                        "or only gaps")
     slopes = d.slopes
     dy = d.y[rows] - d.y[prev[rows]]
     dX = d.X[rows][:, slopes] - d.X[prev[rows]][:, slopes]
@@ -125,7 +157,7 @@ def wooldridge_serial(panel: Panel, formula: str, *, h0: str = "fe",
     rho0 = -0.5 if h0 == "fe" else 0.0
     rho, stat, n_aux, n_groups = _ar1_wald(
         e, d.entity[rows], d.time[rows], rho0=rho0, constant=convention == "plm",
-        small_sample="stata" if convention == "stata" else "none")
+        small_sample="stata" if convention == "stata" else "none", step=step)
     df2 = float(n_groups - 1) if convention == "stata" else float(n_aux - 2)
     note = (f"AR(1) coefficient of the differenced residuals {rho:.4f} (H0 value {rho0}); "
             f"{n_aux} pairs in {n_groups} entities; {convention} convention")
@@ -171,7 +203,7 @@ def wooldridge_serial_fe(panel: Panel, formula: str) -> TestResult:
                         f"{n_periods}")
     rho0 = -1.0 / (n_periods - 1)
     rho, stat, n_aux, n_groups = _ar1_wald(e, d.entity, d.time, rho0=rho0, constant=True,
-                                           small_sample="none")
+                                           small_sample="none", step=period_step(panel))
     df2 = float(n_aux - 2)
     return TestResult(
         "Wooldridge test for serial correlation (FE residuals)", stat,

@@ -119,8 +119,13 @@ class DiagnosticReport:
             verdict = "reject H0" if test.pvalue < self.alpha else "do not reject"
             lines.append(f"  {_ROW_LABELS.get(key, test.name)[:41]:<42}{test.stat:>11.4g}"
                          f"{df:>14}{test.pvalue:>10.4f}  {verdict}")
+        for key, test in self.tests.items():
+            if test.caveat:
+                lines += textwrap.wrap(f"{_ROW_LABELS.get(key, test.name)}: CAVEAT "
+                                       f"{test.caveat}", width=96, initial_indent="  ",
+                                       subsequent_indent="    ")
         for key, why in self.skipped.items():
-            lines += textwrap.wrap(f"{_ROW_LABELS.get(key, key)}: not run ({why})",
+            lines += textwrap.wrap(f"{_ROW_LABELS.get(key, key)}: NOT RUN ({why})",
                                    width=96, initial_indent="  ", subsequent_indent="    ")
         lines += ["", f"Recommendation: {self.recommendation}",
                   f"  mg.fit({self.formula!r}, panel, estimator={self.estimator!r}, "
@@ -211,8 +216,21 @@ def diagnose(panel: Panel, formula: str, *, alpha: float = 0.05,
         def classic() -> TestResult:
             from migecon.estimate.linear.static import fit
 
-            return hausman(fit(formula, panel, estimator="fe"),
-                           fit(formula, panel, estimator="re"))
+            fe = fit(formula, panel, estimator="fe")
+            re = fit(formula, panel, estimator="re")
+            if fe.sample is not None and re.sample is not None and not fe.sample.equals(
+                    re.sample):
+                # FE dropped singletons: compare RE on the same countries (same sample).
+                kept = sorted(set(fe.sample.get_level_values(0)))
+                left = len(set(re.sample.get_level_values(0))) - len(kept)
+                re = fit(formula, panel.subset(countries=kept), estimator="re")
+                hausman_sample.append(
+                    f"the classic Hausman test compares FE with RE refitted on the FE sample "
+                    f"({fe.nobs} observations): the {left} singleton entit"
+                    f"{'y' if left == 1 else 'ies'} FE drops are left out of both")
+            return hausman(fe, re)
+
+        hausman_sample: list[str] = []
 
         h_classic = _run(tests, skipped, "hausman", classic)
         h_robust = _run(tests, skipped, "hausman_robust",
@@ -239,7 +257,12 @@ def diagnose(panel: Panel, formula: str, *, alpha: float = 0.05,
     else:
         hausman_used = h_classic or h_robust
     effects = rejects(f_eff) or rejects(bp)
-    if not effects:
+    if f_eff is None and bp is None:
+        estimator = "fe"
+        reasons.append("NOT CHECKED: neither the F test nor the Breusch-Pagan LM test could "
+                       "be run, so whether there are country effects is unknown; fixed "
+                       "effects are consistent either way")
+    elif not effects:
         estimator = "pooled"
         reasons.append("neither the F test nor the Breusch-Pagan LM test finds country "
                        "effects, so pooled OLS is adequate")
@@ -261,10 +284,15 @@ def diagnose(panel: Panel, formula: str, *, alpha: float = 0.05,
         reasons.append(f"country effects are present and the {hausman_used.name} test does "
                        f"not reject (p = {hausman_used.pvalue:.3g}): random effects are "
                        "consistent and more efficient")
+    reasons += hausman_sample
     if non_spherical and hausman_used is h_robust and h_robust is not None:
         reasons.append("the errors are heteroskedastic or serially correlated, so the "
                        "regression-based (robust) Hausman test was used")
 
+    not_run = [name for key, name in (("serial", "serial correlation"),
+                                      ("heteroskedasticity", "groupwise heteroskedasticity"),
+                                      ("cross_section", "cross-section dependence"))
+               if key in skipped]
     if rejects(cd) and n_periods >= MIN_PERIODS_DRISCOLL_KRAAY:
         cov_type = "driscoll-kraay"
         reasons.append(f"Pesaran's CD test finds cross-section dependence and T = "
@@ -282,10 +310,19 @@ def diagnose(panel: Panel, formula: str, *, alpha: float = 0.05,
         if rejects(cd):
             reasons.append(f"with only {n_periods} periods Driscoll-Kraay errors are "
                            "unreliable; add year effects or cluster by country and year")
+    elif not_run:
+        cov_type = "clustered"
+        reasons.append(f"NOT CHECKED: the test(s) for {', '.join(not_run)} did not run "
+                       "(see above), so the errors were not shown to be spherical; "
+                       "cluster by country, which is robust whatever those tests "
+                       "would have found")
     else:
         cov_type = "unadjusted"
         reasons.append("no serial correlation, heteroskedasticity or cross-section "
                        "dependence detected; clustered errors remain a safe alternative")
+    if not_run and not any(r.startswith("NOT CHECKED: the test(s)") for r in reasons):
+        reasons.append(f"NOT CHECKED: the test(s) for {', '.join(not_run)} did not run (see "
+                       "above); the choice of standard errors rests on the other tests only")
     if cov_type == "clustered" and d.n_entities < FEW_CLUSTERS:
         reasons.append(f"only {d.n_entities} clusters: use the wild cluster bootstrap for "
                        "p-values and confidence intervals")

@@ -39,6 +39,7 @@ from migecon.estimate._panelmath import (
 )
 from migecon.estimate.diagnostics.dependence import (
     groupwise_heteroskedasticity,
+    period_step,
     pesaran_cd,
     wooldridge_serial,
     wooldridge_serial_fe,
@@ -118,10 +119,9 @@ def hausman(fe: Result, re: Result, *, method: str = "classic",
             f"hausman(fe, re) expects a fixed-effects then a random-effects result; got "
             f"{fe.estimator!r} and {re.estimator!r}")
     notes = []
-    if fe.nobs != re.nobs:
-        # FE drops singleton entities, RE keeps them; Stata's hausman does not check either.
-        notes.append(f"the models use different samples (FE {fe.nobs}, RE {re.nobs} "
-                     "observations); the test assumes the same sample")
+    caveat = _sample_caveat(fe, re)
+    if caveat:
+        notes.append(caveat)
     common = [c for c in fe.params.index if c in re.params.index
               and (include_constant or c != "const")]
     if not common:
@@ -155,7 +155,25 @@ def hausman(fe: Result, re: Result, *, method: str = "classic",
     name = "Hausman (FE vs RE)" if method == "classic" else f"Hausman (FE vs RE, {method})"
     return TestResult(
         name=name, stat=stat, pvalue=float(stats.chi2.sf(stat, df)) if stat >= 0 else 1.0,
-        df=df, distribution="chi2", null=_NULL_RE, note="; ".join(notes))
+        df=df, distribution="chi2", null=_NULL_RE, note="; ".join(notes), caveat=caveat)
+
+
+def _sample_caveat(fe: Result, re: Result) -> str:
+    """What differs between the FE and RE samples ("" when they are the same)."""
+    if fe.nobs == re.nobs and (fe.sample is None or re.sample is None
+                               or fe.sample.equals(re.sample)):
+        return ""
+    # FE drops singleton entities, RE keeps them; Stata's hausman checks neither.
+    text = (f"the models use different samples (FE {fe.nobs}, RE {re.nobs} observations); "
+            "the test assumes the same sample")
+    if fe.sample is not None and re.sample is not None:
+        only_re = sorted(set(re.sample.get_level_values(0)) - set(fe.sample.get_level_values(0)))
+        if only_re:
+            shown = ", ".join(map(str, only_re[:8])) + (" ..." if len(only_re) > 8 else "")
+            text += (f": {len(only_re)} entit{'y' if len(only_re) == 1 else 'ies'} in RE only "
+                     f"(singletons FE drops: {shown}); refit RE on the FE sample, e.g. "
+                     "panel.subset(countries=sorted(set(fe.sample.get_level_values(0))))")
+    return text
 
 
 def _re_theta(d: PanelDesign) -> np.ndarray:
@@ -472,7 +490,7 @@ def bera_sosa_yoon(panel: Panel, formula: str, *, test: str = "ar") -> TestResul
     nobs, n = float(d.nobs), float(d.n_entities)
     a_sum = float(np.sum(d.t_counts.astype(float) ** 2))
     A = 1.0 - float(np.sum(np.bincount(d.entity, weights=e) ** 2) / (e @ e))
-    prev = _previous_period(d)
+    prev = _previous_period(d, period_step(panel))
     has_prev = prev >= 0
     # Denominator over the periods that have a lag, as Sosa-Escudero and Bera (2008) and
     # plm; Baltagi's (2013) printed values for Grunfeld follow this definition.
@@ -503,10 +521,10 @@ def bera_sosa_yoon(panel: Panel, formula: str, *, test: str = "ar") -> TestResul
                       note="pooled OLS residuals; first-order lags by calendar year")
 
 
-def _previous_period(d: PanelDesign) -> np.ndarray:
-    """Row of the same entity's previous calendar period, or -1 when it is not observed."""
+def _previous_period(d: PanelDesign, step: int = 1) -> np.ndarray:
+    """Row of the same entity's previous period (``step`` earlier), or -1 when not observed."""
     prev = np.full(d.nobs, -1)
-    same = (d.entity[1:] == d.entity[:-1]) & (d.time[1:] - d.time[:-1] == 1)
+    same = (d.entity[1:] == d.entity[:-1]) & (d.time[1:] - d.time[:-1] == step)
     prev[1:][same] = np.arange(d.nobs - 1)[same]
     return prev
 

@@ -11,15 +11,23 @@ FY t+2 group is based on GNI of year t (FY24, in force from 1 July 2023, uses
 - a current snapshot: ``CLASS.xlsx`` ("List of economies"), the WDI country
   metadata (``Metadata_Country_*.csv``, ``WDICountry.csv``).
 
-Three policies turn a classification into a sample (:class:`DevelopingRule`):
+Four policies turn a classification into a sample (:class:`DevelopingRule`):
 
-``"fixed"`` (the default)
-    one fiscal year for all years: by default the latest one in the file. This
-    is how the World Bank computes its own "Low & middle income" aggregate
-    (``LMY``) for every past year, and the sample does not change from year to
-    year with the income it is meant to explain. Pass ``fiscal_year="FY92"``
-    (1990 GNI) to fix the groups at the start of a 1990 panel instead, which
-    avoids selecting countries on their later growth.
+``"initial"`` (the default with a historical file)
+    each country's group at the start of the sample: the fiscal year based on
+    GNI of the first panel year (FY t+2 for a panel starting in t) or, for a
+    country not classified then (the former Soviet republics are ".." until
+    FY94), the first later fiscal year of the window that classifies it. The
+    sample does not depend on growth after the start, so a growth regression
+    keeps Chile, Poland or Uruguay (developing in 1990, high income now) and
+    keeps Kazakhstan or Tajikistan (not classified in FY92).
+``"fixed"``
+    one fiscal year for all years: by default the latest one in the file (the
+    only choice with a one-year snapshot such as ``CLASS.xlsx``). This is how
+    the World Bank computes its own "Low & middle income" aggregate (``LMY``)
+    for every past year, but the latest year's groups select countries on the
+    growth the study is meant to explain. ``fiscal_year="FY92"`` fixes the
+    groups at 1990 GNI, but drops every country not classified in that year.
 ``"per_year"``
     the classification of each year: year t uses the FY t+2 group (the one
     based on GNI of year t); countries enter and leave the sample. Years before
@@ -34,7 +42,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,10 +58,11 @@ __all__ = [
     "read_country_metadata",
 ]
 
-DevelopingPolicy = Literal["fixed", "per_year", "ever"]
-_POLICIES = ("fixed", "per_year", "ever")
-#: The default policy for ``countries="developing"`` (see the module docstring).
-DEFAULT_POLICY: DevelopingPolicy = "fixed"
+DevelopingPolicy = Literal["initial", "fixed", "per_year", "ever"]
+_POLICIES = ("initial", "fixed", "per_year", "ever")
+#: The default policy for ``countries="developing"`` with a historical classification
+#: (see the module docstring); a one-year snapshot allows ``"fixed"`` only.
+DEFAULT_POLICY: DevelopingPolicy = "initial"
 #: World Bank income groups counted as developing.
 DEVELOPING_GROUPS = ("L", "LM", "UM")
 GROUP_NAMES = {"L": "Low income", "LM": "Lower middle income", "UM": "Upper middle income",
@@ -91,10 +100,16 @@ class DevelopingRule:
     groups: tuple[str, ...]
     source: str
     vintage: str
+    #: For "initial": countries the rule decides differently from the latest
+    #: fiscal year, and countries classified only after the start (filled by the builder).
+    decided: dict[str, list[str]] = field(default_factory=dict)
 
     def describe(self) -> str:
         """One sentence for reports."""
-        what = {"fixed": f"the {self.fiscal_year} classification for every year",
+        what = {"initial": ("each country's classification at the start of the sample (the "
+                            "fiscal year based on GNI of the first panel year, or the first "
+                            "later one that classifies the country)"),
+                "fixed": f"the {self.fiscal_year} classification for every year",
                 "per_year": "each year's classification (FY t+2, based on GNI of year t)",
                 "ever": "low or middle income in any fiscal year of the panel"}[self.policy]
         return (f"developing = World Bank income groups {'/'.join(self.groups)} using {what} "
@@ -105,7 +120,7 @@ class DevelopingRule:
         """For the panel's metadata."""
         return {"policy": self.policy, "fiscal_year": self.fiscal_year,
                 "groups": list(self.groups), "source": self.source, "vintage": self.vintage,
-                "description": self.describe()}
+                "description": self.describe(), "decided": dict(self.decided)}
 
 
 class IncomeClassification:
@@ -269,6 +284,41 @@ class IncomeClassification:
         nearest = min(known, key=lambda y: (abs(y - year), -y))
         return known[nearest]
 
+    def initial_groups(self, countries: Iterable[str], years: Sequence[int]
+                       ) -> dict[str, tuple[str, str]]:
+        """Each country's (fiscal year, group) at the start of ``years`` (policy "initial").
+
+        The fiscal year based on GNI of the first year, or for a country not
+        classified then, the first later fiscal year based on GNI of a year of
+        the window that classifies it. Countries never classified in the window
+        are left out.
+
+        Examples
+        --------
+        >>> groups = pd.DataFrame({"FY92": ["LM", None, "H"], "FY94": ["UM", "LM", "H"],
+        ...                        "FY24": ["H", "UM", "H"]}, index=["CHL", "KAZ", "USA"])
+        >>> ic = IncomeClassification(groups, {"FY92": 1990, "FY94": 1992, "FY24": 2022},
+        ...                           source="example")
+        >>> ic.initial_groups(["CHL", "KAZ", "USA", "XYZ"], range(1990, 2023))
+        {'CHL': ('FY92', 'LM'), 'KAZ': ('FY94', 'LM'), 'USA': ('FY92', 'H')}
+        """
+        years = list(years)
+        first = self.fiscal_year_of(min(years))
+        last_year = max(years)
+        labels = [fy for fy in self.fiscal_years[self.fiscal_years.index(first):]
+                  if fy == first or (self.data_years.get(fy) or 0) <= last_year]
+        out: dict[str, tuple[str, str]] = {}
+        for country in countries:
+            if country not in self.groups.index:
+                continue
+            row = self.groups.loc[country, labels]
+            for label in labels:
+                value = row[label]
+                if isinstance(value, str):
+                    out[country] = (label, value)
+                    break
+        return out
+
     def developing_countries(self, *, fiscal_year: str | int | None = None) -> set[str]:
         """Economies low or middle income in one fiscal year (default: the latest)."""
         label = self.rule("fixed", fiscal_year).fiscal_year
@@ -283,6 +333,10 @@ class IncomeClassification:
         if rule.policy == "fixed":
             keep = self.developing_countries(fiscal_year=rule.fiscal_year)
             return pd.Series(index.get_level_values(0).isin(keep), index=index)
+        if rule.policy == "initial":
+            start = self.initial_groups(countries, years)
+            keep = {c for c, (_, g) in start.items() if g in DEVELOPING_GROUPS}
+            return pd.Series(index.get_level_values(0).isin(keep), index=index)
         if rule.policy == "ever":
             labels = sorted({self.fiscal_year_of(y) for y in years})
             ever = self.groups[labels].isin(DEVELOPING_GROUPS).any(axis=1)
@@ -292,8 +346,13 @@ class IncomeClassification:
                   if c in developing.index else False for c, y in index]
         return pd.Series(values, index=index)
 
-    def not_classified(self, countries: Iterable[str], rule: DevelopingRule) -> list[str]:
+    def not_classified(self, countries: Iterable[str], rule: DevelopingRule,
+                       years: Sequence[int] | None = None) -> list[str]:
         """Countries absent from the classification or never classified under ``rule``."""
+        countries = list(countries)
+        if rule.policy == "initial" and years:
+            start = self.initial_groups(countries, years)
+            return [c for c in countries if c not in start]
         out = []
         for country in countries:
             if country not in self.groups.index:

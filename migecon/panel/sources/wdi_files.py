@@ -258,7 +258,8 @@ class WDIFiles:
                                    for e in hits)
                 raise SourceError(
                     f"indicator {code} is in {len(hits)} files: {listed}. Pass only one of "
-                    "the folders, or WDIFiles(..., on_conflict='newest') to take the newest")
+                    "the folders, or take the newest: WDIFiles(..., on_conflict='newest') "
+                    "in Python, --on-conflict newest on the command line (migecon build)")
         return single, rest
 
     def _fetch_from_multi(self, codes: list[str], report: dict[str, Any]

@@ -22,6 +22,8 @@ def render_result_summary(res: Result) -> str:
         f"   Effects: {res.effects}",
         f"Std. errors: {res.cov_info.description}",
     ]
+    if res.cov_info.convention:
+        head.append(f"Convention: {res.cov_info.convention}")
     r2 = [(n, v) for n, v in (("R2", res.rsquared), ("R2 within", res.rsquared_within),
                               ("R2 between", res.rsquared_between),
                               ("R2 overall", res.rsquared_overall)) if np.isfinite(v)]
