@@ -52,6 +52,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "replicate": ("migecon.replicate.cli", "reproduce published tables and compare every cell"),
     "table": ("migecon.report.table_cli",
               "write a regression table from saved results (JSON), in any format"),
+    "profile": ("migecon.report.bilateral_cli",
+                "profile a country: remittances, corridors, migrants, growth"),
+    "diff": ("migecon.report.bilateral_cli",
+             "compare two vintages of the same indicators, cell by cell"),
     "run": ("migecon.study", "run a study file: data, models, tables, figures and a manifest"),
 }
 
@@ -78,9 +82,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         for module_name in SUBCOMMANDS:
             importlib.import_module(module_name).register(subparsers)
         return parser
+    chosen = COMMANDS[only][0] if only in COMMANDS else None
     for name, (module_name, help_text) in COMMANDS.items():
-        if name == only:
-            importlib.import_module(module_name).register(subparsers)
+        if module_name == chosen:
+            if name == only:  # a module may register several commands (profile, diff)
+                importlib.import_module(module_name).register(subparsers)
         else:
             subparsers.add_parser(name, help=help_text, add_help=False)
     return parser
