@@ -42,13 +42,13 @@ from migecon.errors import (
 from migecon.panel.catalog import DERIVATIONS, Indicator, IndicatorSet, as_indicator_set
 from migecon.panel.core import OnDuplicate, Panel, VariableMeta
 from migecon.panel.countries import is_aggregate, to_iso3
-from migecon.panel.sources.provenance import check_revisions, un_desa_revisions, vintage_text
 from migecon.panel.sources.base import IndicatorMeta, Source, SourceData
 from migecon.panel.sources.classifications import (
     DEFAULT_POLICY,
     DevelopingPolicy,
     IncomeClassification,
 )
+from migecon.panel.sources.provenance import check_revisions, un_desa_revisions, vintage_text
 
 __all__ = ["BuildReport", "build_panel"]
 
