@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 #: Public name -> module that defines it. One line per name; ``__getattr__``
 #: imports the module on first access and caches the name in this namespace.
 _EXPORTS: dict[str, str] = {
+    "ardl": "migecon.estimate.heterogeneous.ardl",
+    "cointegration": "migecon.estimate.diagnostics.cointegration",
     "bera_sosa_yoon": "migecon.estimate.diagnostics.specification",
     "BootstrapResult": "migecon.estimate.linear.bootstrap",
     "breusch_pagan": "migecon.estimate.diagnostics.specification",
@@ -119,11 +121,13 @@ __all__ = [
     "TestResult",
     "VariableMeta",
     "__version__",
+    "ardl",
     "bera_sosa_yoon",
     "breusch_pagan",
     "build_panel",
     "catalog",
     "coefplot",
+    "cointegration",
     "countries",
     "coverage_heatmap",
     "diagnose",
@@ -223,7 +227,9 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
         wooldridge_serial,
         wooldridge_serial_fe,
     )
+    from migecon.estimate.diagnostics.cointegration import cointegration
     from migecon.estimate.diagnostics.diagnose import DiagnosticReport, diagnose
+    from migecon.estimate.heterogeneous.ardl import ardl
     from migecon.estimate.diagnostics.specification import (
         bera_sosa_yoon,
         breusch_pagan,
