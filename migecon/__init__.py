@@ -221,15 +221,14 @@ sys.modules[__name__].__class__ = _PublicNamespace
 
 if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS by a test
     from migecon import errors
+    from migecon.estimate.diagnostics.cointegration import cointegration
     from migecon.estimate.diagnostics.dependence import (
         groupwise_heteroskedasticity,
         pesaran_cd,
         wooldridge_serial,
         wooldridge_serial_fe,
     )
-    from migecon.estimate.diagnostics.cointegration import cointegration
     from migecon.estimate.diagnostics.diagnose import DiagnosticReport, diagnose
-    from migecon.estimate.heterogeneous.ardl import ardl
     from migecon.estimate.diagnostics.specification import (
         bera_sosa_yoon,
         breusch_pagan,
@@ -242,6 +241,7 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
     from migecon.estimate.gmm.estimator import gmm
     from migecon.estimate.gmm.output import gmm_summary
     from migecon.estimate.growth import growth_model
+    from migecon.estimate.heterogeneous.ardl import ardl
     from migecon.estimate.linear.bootstrap import BootstrapResult, wild_bootstrap
     from migecon.estimate.linear.static import fit
     from migecon.estimate.results import CovarianceInfo, Result, TestResult

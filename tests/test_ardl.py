@@ -148,8 +148,8 @@ def _simulated(n=8, t=45, seed=3, theta=(0.8, -0.5)):
         x = np.cumsum(rng.normal(size=(t, 2)), axis=0)
         y = np.zeros(t)
         for s in range(1, t):
-            y[s] = (y[s - 1] + phi * (y[s - 1] - x[s] @ np.array(theta)) + 0.3 * (x[s, 0] - x[s - 1, 0])
-                    + 0.5 + rng.normal(scale=0.4))
+            y[s] = (y[s - 1] + phi * (y[s - 1] - x[s] @ np.array(theta))
+                    + 0.3 * (x[s, 0] - x[s - 1, 0]) + 0.5 + rng.normal(scale=0.4))
         rows += [{"c": f"U{i}", "year": 1970 + s, "y": y[s], "x1": x[s, 0], "x2": x[s, 1]}
                  for s in range(t)]
     return mg.Panel.from_frame(pd.DataFrame(rows), entity="c", time="year")

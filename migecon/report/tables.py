@@ -231,10 +231,10 @@ def regression_table(
 def _ardl_blocks(results: list[Result]) -> dict[str, list[str]] | None:
     """Long-run, adjustment and short-run blocks when every model is a panel ARDL."""
     blocks = [getattr(r.fit_data, "blocks", None) for r in results]
-    if not all(isinstance(b, Mapping) for b in blocks):
-        return None
     out: dict[str, list[str]] = {}
     for b in blocks:
+        if not isinstance(b, Mapping):
+            return None
         for name, terms in b.items():
             out.setdefault(name, [])
             out[name] += [t for t in terms if t not in out[name]]

@@ -9,6 +9,8 @@ migecon's own fixed-effects estimator with Stata's finite-sample conventions
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -41,7 +43,7 @@ def fit_dfe(units: list[UnitData], labels: list[str], xnames: list[str], srnames
         frames.append(f)
     stacked = Panel.from_frame(pd.concat(frames, ignore_index=True), entity="unit", time="t")
     rhs = " + ".join(["ylag", *[f"x{j}" for j in range(k)], *[f"w{j}" for j in range(len(slopes))]])
-    extra = {"cluster": "entity"} if cov_type == "clustered" else {}
+    extra: dict[str, Any] = {"cluster": "entity"} if cov_type == "clustered" else {}
     red = fit(f"dy ~ {rhs}", stacked, estimator="fe", cov_type=cov_type, small_sample="stata",
               drop_singletons=False, **extra)
     order = ["ylag", *[f"x{j}" for j in range(k)], *[f"w{j}" for j in range(len(slopes))], "const"]

@@ -185,7 +185,8 @@ def fit_pmg(units: list[UnitData], theta0: np.ndarray, *, maxiter: int = 500,
     sxy = s[:, 2:, 1]
     it = 0
     change = np.inf
-    for it in range(1, max(maxiter, 0) + 1):
+    for sweep in range(1, max(maxiter, 0) + 1):
+        it = sweep
         ee, de, rss = _pieces(s, theta)
         phi = de / ee
         s2 = rss / t
