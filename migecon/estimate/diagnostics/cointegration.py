@@ -201,8 +201,9 @@ def cointegration(panel: Panel, formula: str, *, test: str = "pedroni",
         if not isinstance(lags, (int, np.integer)):
             raise SpecificationError(
                 f"test='westerlund' takes a fixed number of lags; got lags={lags!r}")
-        return westerlund(y, x, labels, trend=trend, lags=int(lags), leads=leads,
-                          lrwindow=lrwindow, bootstrap=bootstrap, seed=seed)
+        table, by, fields = westerlund(y, x, labels, trend=trend, lags=int(lags), leads=leads,
+                                       lrwindow=lrwindow, bootstrap=bootstrap, seed=seed)
+        return CointegrationResult.build(table, by, **fields)
     if time_demean:
         y = y - y.mean(axis=0, keepdims=True)
         x = x - x.mean(axis=0, keepdims=True)

@@ -211,10 +211,13 @@ def _bootstrap(y: np.ndarray, x: np.ndarray, *, trend: str, lags: int, leads: in
 
 
 def westerlund(y: np.ndarray, x: np.ndarray, labels: list[str], *, trend: str, lags: int,
-               leads: int, lrwindow: int, bootstrap: int, seed: int | None):
-    """Westerlund's four tests on balanced arrays; see the module docstring."""
-    from migecon.estimate.diagnostics.cointegration import CointegrationResult
+               leads: int, lrwindow: int, bootstrap: int, seed: int | None
+               ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
+    """Westerlund's four tests on balanced arrays; see the module docstring.
 
+    Returns the statistics table, the unit table and the fields of the
+    headline :class:`~migecon.estimate.results.TestResult` (Pt).
+    """
     n, _, k = x.shape
     if k > 6:
         raise SpecificationError(
@@ -239,7 +242,5 @@ def westerlund(y: np.ndarray, x: np.ndarray, labels: list[str], *, trend: str, l
     table.index.name = "statistic"
     p_head = (float(np.mean(boot[:, 2] <= raw["Pt"])) if bootstrap
               else float(stats.norm.cdf(z["Pt"])))
-    return CointegrationResult.build(
-        table, by, name="Westerlund (Pt)", stat=float(raw["Pt"]),
-        pvalue=p_head, distribution="normal",
-        null=_NULL, note=note)
+    return table, by, {"name": "Westerlund (Pt)", "stat": float(raw["Pt"]), "pvalue": p_head,
+                       "distribution": "normal", "null": _NULL, "note": note}

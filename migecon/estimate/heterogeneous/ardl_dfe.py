@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from migecon.estimate.heterogeneous.ardl_ml import UnitData
+from migecon.estimate.heterogeneous.ardl_ml import ArdlFit, UnitData
 from migecon.estimate.results import CovarianceInfo, Result
 
 __all__ = ["fit_dfe"]
@@ -23,7 +23,6 @@ __all__ = ["fit_dfe"]
 def fit_dfe(units: list[UnitData], labels: list[str], xnames: list[str], srnames: list[str],
             *, cov_type: str, base: dict[str, object]) -> Result:
     """Dynamic fixed effects from the units' error-correction data (see module docstring)."""
-    from migecon.estimate.heterogeneous.ardl import ArdlFit
     from migecon.estimate.linear.static import fit
     from migecon.panel.core import Panel
 

@@ -26,10 +26,43 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["PMGFit", "UnitData", "concentrated_loglik", "fit_pmg", "unit_ols"]
+__all__ = ["ArdlFit", "PMGFit", "UnitData", "concentrated_loglik", "fit_pmg", "unit_ols"]
 
 _LOG2PI = float(np.log(2 * np.pi))
+
+
+@dataclass(frozen=True)
+class ArdlFit:
+    """What an ARDL Result carries besides its mean coefficients.
+
+    Attributes
+    ----------
+    units : DataFrame
+        One row per unit: ``nobs``, the unit's coefficients (long run for MG,
+        ``ec`` and short run), their standard errors (columns ``se:<name>``)
+        and ``sigma2`` (the ML error variance ``RSS/T`` for PMG, ``RSS/(T-K)``
+        otherwise).
+    long_run, short_run : tuple of str
+        Names of the long-run and short-run terms of ``params`` (``"ec"`` is
+        the adjustment block between them).
+    lags : tuple of int
+        ``(p, q_1, ..., q_k)``.
+    history : list of str
+        How the PMG likelihood was maximised.
+    """
+
+    units: pd.DataFrame
+    long_run: tuple[str, ...]
+    short_run: tuple[str, ...]
+    lags: tuple[int, ...]
+    history: list[str] = field(default_factory=list)
+
+    @property
+    def blocks(self) -> dict[str, tuple[str, ...]]:
+        """Term names by block: ``{"Long run": ..., "Adjustment": ("ec",), "Short run": ...}``."""
+        return {"Long run": self.long_run, "Adjustment": ("ec",), "Short run": self.short_run}
 
 
 @dataclass(frozen=True)
