@@ -292,3 +292,44 @@ def test_table_blocks(sim):
     lines = [line.split()[0] for line in text.splitlines() if line.strip()]
     i_lr, i_ec, i_sr = lines.index("Long"), lines.index("Adjustment"), lines.index("Short")
     assert i_lr < lines.index("x1") < i_ec < lines.index("ec") < i_sr < lines.index("D.x1")
+
+
+# --------------------------------------------------------------- lag selection
+def _ic_choice(u: pd.DataFrame, dep_lags: pd.DataFrame, criterion: str, pmax: int, qmax: int):
+    """Information criterion of each ARDL(p, q) by statsmodels, on the common sample."""
+    best, choice = np.inf, None
+    for p in range(1, pmax + 1):
+        for q in range(qmax + 1):
+            cols = [f"L{j}.D.y" for j in range(1, p)]
+            cols += [f"{'D' if j == 0 else f'L{j}.D'}.{x}" for x in ("x1", "x2") for j in range(q)]
+            x = sm.add_constant(pd.concat([u[["ylag", "x1", "x2"]], dep_lags[cols]], axis=1))
+            fit = sm.OLS(u["dy"], x).fit()
+            n, k = len(u), x.shape[1]
+            pen = 2 if criterion == "aic" else np.log(n)
+            ic = n * np.log(fit.ssr / n) + pen * k
+            if ic < best - 1e-12:
+                best, choice = ic, (p, q)
+    return choice
+
+
+@pytest.mark.parametrize("criterion", ["aic", "sbc"])
+def test_lag_selection_per_unit(sim, criterion):
+    res = mg.ardl("y ~ x1 + x2", sim, lags=criterion, max_lags=(2, 2), estimator="mg")
+    units = res.fit_data.units
+    for unit, g in sim.data.groupby(level=0):
+        g = g.droplevel(0)
+        frame = pd.DataFrame({"dy": g["y"].diff(), "ylag": g["y"].shift(), "x1": g["x1"],
+                              "x2": g["x2"], "L1.D.y": g["y"].diff().shift(),
+                              "D.x1": g["x1"].diff(), "L1.D.x1": g["x1"].diff().shift(),
+                              "D.x2": g["x2"].diff(), "L1.D.x2": g["x2"].diff().shift()}).dropna()
+        expected = _ic_choice(frame, frame, criterion, 2, 2)
+        assert (units.loc[unit, "p"], units.loc[unit, "q"]) == expected
+    # terms a unit leaves out count as zero in the means; their unit SEs are NaN
+    assert res.params["L1.D.y"] == pytest.approx(units["L1.D.y"].mean())
+    left_out = units["p"] == 1
+    assert (units.loc[left_out, "L1.D.y"] == 0).all()
+    assert units.loc[left_out, "se:L1.D.y"].isna().all()
+    pmg_res = mg.ardl("y ~ x1 + x2", sim, lags=criterion, estimator="pmg")
+    assert pmg_res.stats["converged"] == 1.0
+    with pytest.raises(SpecificationError, match="does not apply to dynamic fixed effects"):
+        mg.ardl("y ~ x1 + x2", sim, lags=criterion, estimator="dfe")

@@ -67,10 +67,21 @@ class _Data:
     sample: pd.MultiIndex
     dropped: dict[str, int]
     n_periods: int
+    #: per unit, positions of its short-run columns in ``srnames`` (None: all)
+    unit_cols: list[list[int]] | None = None
+    orders: dict[str, tuple[int, int]] | None = None
+
+    def expand(self, i: int, values: np.ndarray, fill: float) -> np.ndarray:
+        """Unit ``i``'s short-run values at their positions in ``srnames``."""
+        if self.unit_cols is None:
+            return values
+        out = np.full(len(self.srnames), fill)
+        out[self.unit_cols[i]] = values
+        return out
 
 
-def ardl(formula: str, panel: Panel, *, lags: int | Sequence[int] = (1, 1),
-         estimator: str = "pmg", constant: bool = True,
+def ardl(formula: str, panel: Panel, *, lags: int | Sequence[int] | str = (1, 1),
+         estimator: str = "pmg", constant: bool = True, max_lags: tuple[int, int] = (2, 2),
          period: tuple[int | None, int | None] | None = None,
          cov_type: str = "unadjusted", cross_section_averages: int | None = None,
          maxiter: int = 500, tol: float = 1e-9) -> Result:
@@ -83,11 +94,18 @@ def ardl(formula: str, panel: Panel, *, lags: int | Sequence[int] = (1, 1),
         between the levels. Differences and lags are built from ``lags``.
     panel : Panel
         The data; lags follow the calendar (a gap gives a missing lag).
-    lags : int or sequence of int
+    lags : int, sequence of int, or {"aic", "sbc"}
         ``(p, q)`` or ``(p, q_1, ..., q_k)``: ``p >= 1`` lags of ``y`` (so
         ``p - 1`` lagged differences), ``q >= 0`` lags of each ``x`` (so
         ``D.x`` and ``q - 1`` lagged differences). ``(1, 1)`` is Blackburne
         and Frank's ARDL(1,1,1) (``xtpmg d.y d.x1 d.x2, lr(l.y x1 x2)``).
+        ``"aic"`` / ``"sbc"`` choose ``(p_i, q_i)`` per unit (one ``q_i`` for
+        all regressors) by the criterion of the unit's unrestricted regression,
+        compared on the sample of the longest lags (PSS 1999 chose orders by
+        SBC); a term a unit does not include counts as zero in the mean
+        short-run coefficients. Not with ``"dfe"``.
+    max_lags : (int, int)
+        Largest ``(p, q)`` tried when ``lags`` is a criterion.
     estimator : {"pmg", "mg", "dfe"}
         Pooled mean group (maximum likelihood), mean group, dynamic fixed
         effects.
@@ -160,14 +178,23 @@ def ardl(formula: str, panel: Panel, *, lags: int | Sequence[int] = (1, 1),
             "option); PMG and MG standard errors come from the likelihood and the "
             "dispersion of the unit estimates")
     dep, xnames = _parse(formula, panel)
-    p, qs = _lag_orders(lags, len(xnames))
     if cross_section_averages is not None and (
             not isinstance(cross_section_averages, int) or cross_section_averages < 0):
         raise SpecificationError(
             "cross_section_averages must be a non-negative integer (lags of the averages); "
             f"got {cross_section_averages!r}")
-    data = _build(panel, dep, xnames, p, qs, constant=constant or estimator == "dfe",
-                  period=period, csa=cross_section_averages)
+    if isinstance(lags, str):
+        if estimator == "dfe":
+            raise SpecificationError(
+                "lag selection per unit (lags='aic'/'sbc') does not apply to dynamic fixed "
+                "effects, whose slopes are common; give fixed lags=(p, q)")
+        data = _select_orders(panel, dep, xnames, lags, max_lags, constant=constant,
+                              period=period, csa=cross_section_averages)
+        p, qs = max_lags[0], [max_lags[1]] * len(xnames)
+    else:
+        p, qs = _lag_orders(lags, len(xnames))
+        data = _build(panel, dep, xnames, p, qs, constant=constant or estimator == "dfe",
+                      period=period, csa=cross_section_averages)
     _check_lengths(data, p, qs)
     if estimator == "mg":
         res = _fit_mg(data, dep, p, qs, formula)
@@ -286,6 +313,65 @@ def _build(panel: Panel, dep: str, xnames: list[str], p: int, qs: list[int], *,
                  n_periods=int(frame.index.get_level_values(1).nunique()))
 
 
+def _select_orders(panel: Panel, dep: str, xnames: list[str], criterion: str,
+                   max_lags: tuple[int, int], *, constant: bool,
+                   period: tuple[int | None, int | None] | None, csa: int | None) -> _Data:
+    """Choose ARDL(p_i, q_i) per unit by AIC or SBC, then build each unit with its orders."""
+    if criterion not in ("aic", "sbc"):
+        raise SpecificationError(
+            f"lags must be (p, q), (p, q_1, ..., q_k), 'aic' or 'sbc'; got {criterion!r}")
+    if (len(max_lags) != 2 or not all(isinstance(v, (int, np.integer)) for v in max_lags)
+            or max_lags[0] < 1 or max_lags[1] < 0):
+        raise SpecificationError(f"max_lags must be (p_max >= 1, q_max >= 0); got {max_lags!r}")
+    pmax, qmax = int(max_lags[0]), int(max_lags[1])
+    k = len(xnames)
+    full = _build(panel, dep, xnames, pmax, [qmax] * k, constant=constant, period=period,
+                  csa=csa)
+    names = full.srnames
+
+    def columns(p: int, q: int) -> list[int]:
+        keep = [f"L{j}.D.{dep}" for j in range(1, p)]
+        keep += [f"D.{x}" if j == 0 else f"L{j}.D.{x}" for x in xnames for j in range(q)]
+        return [i for i, n in enumerate(names) if n in keep or "CSA." in n or n == "const"]
+
+    orders: dict[str, tuple[int, int]] = {}
+    for lab, u in zip(full.labels, full.units, strict=True):
+        best, choice = np.inf, (1, 0)
+        for p in range(1, pmax + 1):
+            for q in range(qmax + 1):
+                x = np.column_stack([u.ylag, u.x, u.w[:, columns(p, q)]])
+                if x.shape[1] >= u.nobs:
+                    continue
+                _, _, rss = unit_ols(u.dy, x)
+                pen = 2.0 if criterion == "aic" else float(np.log(u.nobs))
+                ic = u.nobs * np.log(rss / u.nobs) + pen * x.shape[1]
+                if ic < best - 1e-12:
+                    best, choice = ic, (p, q)
+        orders[lab] = choice
+    units: dict[str, UnitData] = {}
+    cols: dict[str, list[int]] = {}
+    dropped: dict[str, int] = {}
+    samples = []
+    for order in sorted(set(orders.values())):
+        members = [lab for lab, o in orders.items() if o == order]
+        sub = panel.subset(countries=[e for e in panel.entities if str(e) in members])
+        part = _build(sub, dep, xnames, order[0], [order[1]] * k, constant=constant,
+                      period=period, csa=csa)
+        for lab, u in zip(part.labels, part.units, strict=True):
+            units[lab] = u
+            cols[lab] = [names.index(n) for n in part.srnames]
+        for key, v in part.dropped.items():
+            dropped[key] = dropped.get(key, 0) + v
+        samples.append(part.sample)
+    labels = sorted(units)
+    sample = samples[0].append(samples[1:]).sort_values() if len(samples) > 1 else samples[0]
+    return _Data(units=[units[lab] for lab in labels], labels=labels, xnames=xnames,
+                 srnames=names, sample=pd.MultiIndex.from_tuples(list(sample),
+                                                                 names=full.sample.names),
+                 dropped=dropped, n_periods=full.n_periods,
+                 unit_cols=[cols[lab] for lab in labels], orders=orders)
+
+
 def _count_dropped(frame: pd.DataFrame, raw: pd.DataFrame, dep: str,
                    xnames: list[str]) -> dict[str, int]:
     """Rows lost, by reason; warns unless they are only the first periods of each series."""
@@ -319,7 +405,7 @@ def _count_dropped(frame: pd.DataFrame, raw: pd.DataFrame, dep: str,
 def _check_lengths(data: _Data, p: int, qs: list[int]) -> None:
     k = 1 + len(data.xnames) + len(data.srnames)
     short = [(lab, u.nobs) for lab, u in zip(data.labels, data.units, strict=True)
-             if u.nobs <= k]
+             if u.nobs <= 1 + len(data.xnames) + u.w.shape[1]]
     if short:
         shown = ", ".join(f"{lab} ({n} obs)" for lab, n in short[:10])
         raise DataError(
@@ -332,6 +418,8 @@ def _check_lengths(data: _Data, p: int, qs: list[int]) -> None:
 def _base_kwargs(data: _Data, dep: str, p: int, qs: list[int], formula: str,
                  estimator: str) -> dict[str, object]:
     lag_text = ",".join(str(v) for v in (p, *qs))
+    if data.orders is not None:
+        lag_text = f"by unit, max {p},{qs[0]}"
     return {
         "estimator": f"ardl-{estimator}", "dependent": f"D.{dep}",
         "nobs": int(sum(u.nobs for u in data.units)), "n_entities": len(data.units),
@@ -363,7 +451,7 @@ def _notes_phi(labels: list[str], phi: np.ndarray) -> list[str]:
 def _fit_mg(data: _Data, dep: str, p: int, qs: list[int], formula: str) -> Result:
     k = len(data.xnames)
     rows, ses, sig, rss_total = [], [], [], 0.0
-    for u in data.units:
+    for i, u in enumerate(data.units):
         x = np.column_stack([u.ylag, u.x, u.w])
         b, v, rss = unit_ols(u.dy, x)
         phi, bx = b[0], b[1:1 + k]
@@ -373,9 +461,9 @@ def _fit_mg(data: _Data, dep: str, p: int, qs: list[int], formula: str) -> Resul
         jac[:, 0] = bx / phi ** 2
         jac[:, 1:1 + k] = -np.eye(k) / phi
         v_theta = jac @ v @ jac.T
-        rows.append(np.concatenate([theta, [phi], b[1 + k:]]))
+        rows.append(np.concatenate([theta, [phi], data.expand(i, b[1 + k:], 0.0)]))
         ses.append(np.sqrt(np.concatenate([np.diag(v_theta), [v[0, 0]],
-                                           np.diag(v)[1 + k:]])))
+                                           data.expand(i, np.diag(v)[1 + k:], np.nan)])))
         sig.append(rss / (u.nobs - x.shape[1]))
         rss_total += rss
     b_units = np.array(rows)
@@ -418,6 +506,9 @@ def _units_frame(data: _Data, names: list[str], b: np.ndarray, se: np.ndarray,
         out[f"se:{name}"] = se[:, j]
     out["sigma2"] = sig
     out.insert(0, "nobs", [u.nobs for u in data.units])
+    if data.orders is not None:
+        out.insert(1, "p", [data.orders[lab][0] for lab in data.labels])
+        out.insert(2, "q", [data.orders[lab][1] for lab in data.labels])
     return out
 
 
@@ -440,10 +531,10 @@ def _fit_pmg(data: _Data, dep: str, p: int, qs: list[int], formula: str, *,
         warnings.warn(msg, EstimationWarning, stacklevel=3)
         notes.append(msg)
     rows, ses, sig = [], [], []
-    for u in data.units:
+    for i, u in enumerate(data.units):
         r = np.column_stack([u.ylag - u.x @ theta, u.w])
         b, _, rss = unit_ols(u.dy, r)
-        rows.append(b)
+        rows.append(np.concatenate([b[:1], data.expand(i, b[1:], 0.0)]))
         sig.append(rss / u.nobs)
     b_units = np.array(rows)
     s2 = np.array(sig)
@@ -456,7 +547,8 @@ def _fit_pmg(data: _Data, dep: str, p: int, qs: list[int], formula: str, *,
         a_inv = np.linalg.pinv(r.T @ r / s2[i])
         g = -(phi[i] / s2[i]) * (u.x.T @ r)
         v_i = a_inv + a_inv @ g.T @ v_theta @ g @ a_inv
-        ses.append(np.sqrt(np.diag(v_i)))
+        se_i = np.sqrt(np.diag(v_i))
+        ses.append(np.concatenate([se_i[:1], data.expand(i, se_i[1:], np.nan)]))
     sr_mean, sr_cov = _mean_group(b_units)
     names = [*data.xnames, "ec", *data.srnames]
     params = np.concatenate([theta, sr_mean])
