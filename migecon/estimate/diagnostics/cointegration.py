@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from migecon.panel.core import Panel
 
 __all__ = ["KAO_STATS", "PEDRONI_MEAN", "PEDRONI_STATS", "PEDRONI_VAR",
-           "CointegrationResult", "cointegration"]
+           "CointegrationResult", "cointegration", "warn_i2"]
 
 TESTS = ("pedroni", "kao", "westerlund")
 PEDRONI_STATS = ("panel v", "panel rho", "panel t", "panel ADF",
@@ -194,7 +194,7 @@ def cointegration(panel: Panel, formula: str, *, test: str = "pedroni",
     dep, xnames = _parse(formula, panel)
     y, x, labels, times = balanced_arrays(panel, dep, xnames)
     if check_i2:
-        _warn_i2(panel, [dep, *xnames], labels, times)
+        warn_i2(panel, [dep, *xnames], labels, times)
     if test == "westerlund":
         from migecon.estimate.diagnostics.westerlund import westerlund
 
@@ -292,8 +292,13 @@ def _check_lags(lags: int | str, max_lags: int, t_len: int) -> None:
         raise DataError(f"lags={lags} is too long for series of {t_len} periods; use fewer")
 
 
-def _warn_i2(panel: Panel, variables: list[str], labels: list[str], times: np.ndarray) -> None:
-    """Warn when a variable's first difference still looks like a unit-root process."""
+def warn_i2(panel: Panel, variables: list[str], labels: list[str], times: np.ndarray, *,
+            stacklevel: int = 3) -> None:
+    """Warn when a variable's first difference still looks like a unit-root process.
+
+    Im-Pesaran-Shin (intercept, one lag) on ``D.v`` for each variable over the
+    given units and years; p > 0.10 flags ``v`` as possibly I(2).
+    """
     from migecon.estimate.diagnostics.unitroot import im_pesaran_shin
     from migecon.panel.transform import diff
 
@@ -314,9 +319,10 @@ def _warn_i2(panel: Panel, variables: list[str], labels: list[str], times: np.nd
     if flagged:
         warnings.warn(
             "the first differences of " + ", ".join(flagged) + " do not look stationary: the "
-            "variables may be I(2), while the cointegration tests assume I(1) variables. "
+            "variables may be I(2), while panel cointegration tests and ARDL models assume I(1) "
+            "(or I(0)) variables. "
             "Test the differences (mg.im_pesaran_shin) and consider differencing",
-            EstimationWarning, stacklevel=3)
+            EstimationWarning, stacklevel=stacklevel)
 
 
 # ------------------------------------------------------------- helpers

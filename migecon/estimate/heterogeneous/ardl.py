@@ -84,7 +84,7 @@ def ardl(formula: str, panel: Panel, *, lags: int | Sequence[int] | str = (1, 1)
          estimator: str = "pmg", constant: bool = True, max_lags: tuple[int, int] = (2, 2),
          period: tuple[int | None, int | None] | None = None,
          cov_type: str = "unadjusted", cross_section_averages: int | None = None,
-         maxiter: int = 500, tol: float = 1e-9) -> Result:
+         maxiter: int = 500, tol: float = 1e-9, check_i2: bool = True) -> Result:
     """Panel ARDL(p, q) in error-correction form by PMG, MG or dynamic fixed effects.
 
     Parameters
@@ -126,6 +126,10 @@ def ardl(formula: str, panel: Panel, *, lags: int | Sequence[int] | str = (1, 1)
         (2016) when ``estimator="mg"``.
     maxiter, tol : int, float
         PMG back-substitution limits (Newton steps follow).
+    check_i2 : bool
+        Warn when a variable's first difference does not look stationary
+        (Im-Pesaran-Shin on the differences, p > 0.10): the ARDL allows I(0)
+        and I(1) variables, not I(2).
 
     Returns
     -------
@@ -146,7 +150,7 @@ def ardl(formula: str, panel: Panel, *, lags: int | Sequence[int] | str = (1, 1)
         Rows lost to missing values or gaps (counted by reason).
     EstimationWarning
         PMG likelihood not maximised; units whose adjustment speed is not
-        negative (no error correction).
+        negative (no error correction); a variable that looks I(2).
 
     Examples
     --------
@@ -196,6 +200,12 @@ def ardl(formula: str, panel: Panel, *, lags: int | Sequence[int] | str = (1, 1)
         data = _build(panel, dep, xnames, p, qs, constant=constant or estimator == "dfe",
                       period=period, csa=cross_section_averages)
     _check_lengths(data, p, qs)
+    if check_i2:
+        from migecon.estimate.diagnostics.cointegration import warn_i2
+
+        times = data.sample.get_level_values(1)
+        warn_i2(panel, [dep, *xnames], data.labels, np.array([times.min(), times.max()]),
+                stacklevel=3)
     if estimator == "mg":
         res = _fit_mg(data, dep, p, qs, formula)
     elif estimator == "pmg":
