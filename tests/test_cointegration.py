@@ -168,6 +168,35 @@ def test_westerlund_group_statistics_step_by_step(data):
         np.sqrt(n) * (gt / n + 1.7776) / np.sqrt(0.8071), rel=1e-9)
 
 
+def test_westerlund_aic_lag_and_lead_search(data):
+    y, x = data
+    res = mg.cointegration(_panel(y, x), "y ~ x1", test="westerlund", lags=(0, 2),
+                           leads=(0, 1), lrwindow=2, check_i2=False)
+    n, t = y.shape
+    chosen = []
+    for i in range(n):
+        dy, dx = np.diff(y[i]), np.diff(x[i, :, 0])
+        best = (np.inf, None)
+        for p in (2, 1, 0):                  # from the longest orders down, as xtwest
+            for q in (1, 0):
+                rows = np.arange(p + 1, t - q)
+                cols = [np.ones(rows.size), y[i, rows - 1], x[i, rows - 1, 0]]
+                cols += [dy[rows - 1 - j] for j in range(1, p + 1)]
+                cols += [dx[rows - 1 - j] for j in range(-q, p + 1)]
+                fit = sm.OLS(dy[rows - 1], np.column_stack(cols)).fit()
+                aic = -2 * fit.llf + 2 * len(cols)      # Stata's estat ic
+                if aic < best[0]:
+                    best = (aic, (p, q))
+        chosen.append(best[1])
+    assert list(zip(res.by_entity["lags"], res.by_entity["leads"], strict=True)) == chosen
+    assert "AIC-selected" in res.note
+    assert len({c for c in chosen}) > 1      # the orders do differ across units here
+    boot = mg.cointegration(_panel(y, x), "y ~ x1", test="westerlund", lags=(0, 2),
+                            leads=(0, 1), bootstrap=10, seed=2, check_i2=False)
+    assert boot.table["boot_pvalue"].between(0, 1).all()
+    assert boot.table["stat"].equals(res.table["stat"])
+
+
 def test_westerlund_bootstrap_is_reproducible(data):
     y, x = data
     p = _panel(y, x)
@@ -211,7 +240,9 @@ def test_missing_values_are_counted(data):
     ({"trend": "none"}, "for test='westerlund' only"),
     ({"test": "kao", "trend": "trend"}, "intercepts only"),
     ({"lags": "hqic"}, "'aic' or 'bic'"),
-    ({"test": "westerlund", "lags": "aic"}, "fixed number of lags"),
+    ({"test": "westerlund", "lags": "aic"}, "range \\(min, max\\) searched by AIC"),
+    ({"test": "westerlund", "lags": (3, 1)}, "a range \\(min, max\\)"),
+    ({"lags": (1, 3)}, "applies to test='westerlund'"),
 ])
 def test_bad_options(data, kwargs, match):
     y, x = data

@@ -120,9 +120,10 @@ class CointegrationResult(TestResult):
 
 
 def cointegration(panel: Panel, formula: str, *, test: str = "pedroni",
-                  trend: str = "constant", lags: int | str = 1, max_lags: int | None = None,
-                  time_demean: bool = False, kernel_lags: int | None = None,
-                  leads: int = 0, lrwindow: int = 2, bootstrap: int = 0,
+                  trend: str = "constant", lags: int | str | tuple[int, int] = 1,
+                  max_lags: int | None = None, time_demean: bool = False,
+                  kernel_lags: int | None = None, leads: int | tuple[int, int] = 0,
+                  lrwindow: int = 2, bootstrap: int = 0,
                   seed: int | None = None, check_i2: bool = True) -> CointegrationResult:
     """Panel cointegration tests of Pedroni, Kao or Westerlund.
 
@@ -138,10 +139,12 @@ def cointegration(panel: Panel, formula: str, *, test: str = "pedroni",
     trend : {"constant", "trend", "none"}
         Deterministic terms: unit intercepts, intercepts and trends (Pedroni,
         Westerlund), or none (Westerlund only). Kao always has intercepts.
-    lags : int or {"aic", "bic"}
+    lags : int, {"aic", "bic"} or (min, max)
         Lagged differences in the ADF regressions (Pedroni, Kao) or in the
-        error-correction regressions (Westerlund, fixed only); ``"aic"`` /
-        ``"bic"`` choose per unit up to ``max_lags`` (Pedroni, Kao).
+        error-correction regressions (Westerlund). Pedroni, Kao: ``"aic"`` /
+        ``"bic"`` choose per unit up to ``max_lags``. Westerlund: a range
+        ``(min, max)`` is searched per unit by AIC (xtwest's ``lags(1 3)``);
+        ``leads`` likewise.
     max_lags : int, optional
         Largest lag tried; default ``int(12 (T/100)^(1/4))``.
     time_demean : bool
@@ -198,10 +201,11 @@ def cointegration(panel: Panel, formula: str, *, test: str = "pedroni",
     if test == "westerlund":
         from migecon.estimate.diagnostics.westerlund import westerlund
 
-        if not isinstance(lags, (int, np.integer)):
+        if isinstance(lags, str):
             raise SpecificationError(
-                f"test='westerlund' takes a fixed number of lags; got lags={lags!r}")
-        table, by, fields = westerlund(y, x, labels, trend=trend, lags=int(lags), leads=leads,
+                "test='westerlund' takes a number of lags or a range (min, max) searched by "
+                f"AIC per unit, as xtwest's lags(1 3); got lags={lags!r}")
+        table, by, fields = westerlund(y, x, labels, trend=trend, lags=lags, leads=leads,
                                        lrwindow=lrwindow, bootstrap=bootstrap, seed=seed)
         return CointegrationResult.build(table, by, **fields)
     if time_demean:
@@ -210,6 +214,10 @@ def cointegration(panel: Panel, formula: str, *, test: str = "pedroni",
     t_len = y.shape[1]
     k_lags = kernel_lags if kernel_lags is not None else round(4 * (t_len / 100) ** (2 / 9))
     maxl = max_lags if max_lags is not None else int(12 * (t_len / 100) ** 0.25)
+    if isinstance(lags, tuple):
+        raise SpecificationError(
+            f"a lag range applies to test='westerlund'; for {test} give an integer or "
+            "'aic'/'bic' with max_lags")
     _check_lags(lags, maxl, t_len)
     if test == "kao":
         return _kao(y, x, labels, lags=lags, max_lags=maxl, k_lags=k_lags,

@@ -35,7 +35,8 @@ from scipy import stats
 
 from migecon.errors import DataError, SpecificationError
 
-__all__ = ["WESTERLUND_MEAN", "WESTERLUND_VAR", "westerlund", "westerlund_stats"]
+__all__ = ["WESTERLUND_MEAN", "WESTERLUND_VAR", "select_order", "westerlund",
+           "westerlund_stats"]
 
 # Asymptotic moments of Gt, Ga, Pt, Pa by deterministic terms (rows: none,
 # constant, constant and trend) and number of regressors (columns: 1..6),
@@ -106,50 +107,93 @@ def _resid(y: np.ndarray, x: np.ndarray) -> np.ndarray:
     return y - x @ np.linalg.lstsq(x, y, rcond=None)[0]
 
 
-def westerlund_stats(y: np.ndarray, x: np.ndarray, *, trend: str, lags: int, leads: int,
+def _unit_fit(yi: np.ndarray, xi: np.ndarray, trend: str, p: int, q: int,
+              lrwindow: int) -> dict[str, float]:
+    """One unit's error-correction regression: a, se(a), a(1), df, RSS and pooled pieces."""
+    k = xi.shape[1]
+    dy, dmat, levels, smat = _design(yi, xi, trend, p, q)
+    full = np.column_stack([dmat, levels, smat])
+    df = dy.size - full.shape[1]
+    if df <= 0:
+        raise DataError(
+            f"{dy.size} usable periods for {full.shape[1]} coefficients with lags={p}, "
+            f"leads={q}; use shorter lags or leads")
+    b, *_ = np.linalg.lstsq(full, dy, rcond=None)
+    e = dy - full @ b
+    cov = float(e @ e) / df * np.linalg.pinv(full.T @ full)
+    j_a = dmat.shape[1]
+    a, se_a = float(b[j_a]), float(np.sqrt(cov[j_a, j_a]))
+    dy_all = np.diff(yi)
+    if trend == "trend":
+        dy_all = dy_all - dy_all.mean()
+    # u: D.y minus the deterministic, level and lagged-D.y parts (not the D.x terms)
+    keep = j_a + 1 + k + p
+    u = dy - full[:, :keep] @ b[:keep]
+    a1 = float(np.sqrt(_lrvar(u, lrwindow) / _lrvar(dy_all, lrwindow)))
+    # pooled pieces: partial [det, x_-1, short-run] out of D.y and y_-1
+    others = np.column_stack([dmat, levels[:, 1:], smat])
+    dyr, ylr = _resid(dy, others), _resid(levels[:, 0], others)
+    return {"alpha": a, "se_alpha": se_a, "t_alpha": a / se_a, "alpha1": a1,
+            "nobs": dy.size, "df": df, "rss": float(e @ e), "lags": p, "leads": q,
+            "top": float(ylr @ dyr) / a1, "bottom": float(ylr @ ylr)}
+
+
+def select_order(yi: np.ndarray, xi: np.ndarray, trend: str, lags: tuple[int, int],
+                 leads: tuple[int, int]) -> tuple[int, int]:
+    """Lags and leads of one unit by the AIC of its regression (xtwest's ``estat ic`` search).
+
+    Candidates run from the largest orders down, each on its own sample; a
+    later candidate must be strictly better, so ties keep the longer orders.
+    """
+    best, choice = np.inf, (lags[1], leads[1])
+    for p in range(lags[1], lags[0] - 1, -1):
+        for q in range(leads[1], leads[0] - 1, -1):
+            dy, dmat, levels, smat = _design(yi, xi, trend, p, q)
+            full = np.column_stack([dmat, levels, smat])
+            n, kk = dy.size, full.shape[1]
+            if n <= kk:
+                continue
+            rss = float(np.sum(_resid(dy, full) ** 2))
+            aic = n * (1 + np.log(2 * np.pi) + np.log(rss / n)) + 2 * kk
+            if aic < best:
+                best, choice = aic, (p, q)
+    return choice
+
+
+def westerlund_stats(y: np.ndarray, x: np.ndarray, *, trend: str,
+                     lags: int | tuple[int, int], leads: int | tuple[int, int],
                      lrwindow: int) -> tuple[dict[str, float], pd.DataFrame]:
-    """The four raw statistics and the unit pieces for balanced ``y`` (N, T), ``x`` (N, T, k)."""
+    """The four raw statistics and the unit pieces for balanced ``y`` (N, T), ``x`` (N, T, k).
+
+    ``lags`` and ``leads`` are fixed, or ``(min, max)`` ranges searched per unit by AIC;
+    the group statistics use each unit's orders, the pooled ones the integer part of
+    the mean orders for every unit (as xtwest).
+    """
     n, t_len, k = x.shape
     n_det = {"none": 0, "constant": 1, "trend": 2}[trend]
-    units = []
-    top = bottom = 0.0
-    for i in range(n):
-        dy, dmat, levels, smat = _design(y[i], x[i], trend, lags, leads)
-        full = np.column_stack([dmat, levels, smat])
-        b, *_ = np.linalg.lstsq(full, dy, rcond=None)
-        e = dy - full @ b
-        df = dy.size - full.shape[1]
-        if df <= 0:
-            raise DataError(
-                f"unit {i}: {dy.size} usable periods for {full.shape[1]} coefficients with "
-                f"lags={lags}, leads={leads}; use shorter lags or leads")
-        s2 = float(e @ e) / df
-        cov = s2 * np.linalg.pinv(full.T @ full)
-        j_a = dmat.shape[1]
-        a, se_a = float(b[j_a]), float(np.sqrt(cov[j_a, j_a]))
-        dy_all = np.diff(y[i])
-        if trend == "trend":
-            dy_all = dy_all - dy_all.mean()
-        w_y = _lrvar(dy_all, lrwindow)
-        # u: D.y minus the deterministic, level and lagged-D.y parts (not the D.x terms)
-        keep = j_a + 1 + k + lags
-        u = dy - full[:, :keep] @ b[:keep]
-        w_u = _lrvar(u, lrwindow)
-        a1 = np.sqrt(w_u / w_y)
-        # pooled pieces: partial [det, x_-1, short-run] out of D.y and y_-1
-        others = np.column_stack([dmat, levels[:, 1:], smat])
-        dyr, ylr = _resid(dy, others), _resid(levels[:, 0], others)
-        top += float(ylr @ dyr) / a1
-        bottom += float(ylr @ ylr)
-        units.append({"alpha": a, "se_alpha": se_a, "t_alpha": a / se_a, "alpha1": a1,
-                      "nobs": dy.size, "df": df, "rss": float(e @ e)})
-    by = pd.DataFrame(units)
-    t_norm = t_len - lags - leads - 1 - n_det - 1 - k - lags - k * (lags + leads + 1)
+    lag_r = (lags, lags) if isinstance(lags, (int, np.integer)) else tuple(lags)
+    lead_r = (leads, leads) if isinstance(leads, (int, np.integer)) else tuple(leads)
+    auto = lag_r[0] != lag_r[1] or lead_r[0] != lead_r[1]
+    orders = [select_order(y[i], x[i], trend, lag_r, lead_r) if auto  # type: ignore[arg-type]
+              else (int(lag_r[0]), int(lead_r[0])) for i in range(n)]
+    fits = []
+    for i, (p, q) in enumerate(orders):
+        try:
+            fits.append(_unit_fit(y[i], x[i], trend, p, q, lrwindow))
+        except DataError as err:
+            raise DataError(f"unit {i}: {err}") from None
+    by = pd.DataFrame(fits)
+    mlag = int(np.mean([o[0] for o in orders]))
+    mlead = int(np.mean([o[1] for o in orders]))
+    pooled_fits = fits if not auto else [_unit_fit(y[i], x[i], trend, mlag, mlead, lrwindow)
+                                         for i in range(n)]
+    pf = pd.DataFrame(pooled_fits)
+    t_norm = t_len - mlag - mlead - 1 - n_det - 1 - k - mlag - k * (mlag + mlead + 1)
     gt = float(by["t_alpha"].mean())
     ga = float(np.mean(by["df"] * by["alpha"] / by["alpha1"]))
-    pooled = top / bottom
-    sig = np.sqrt(by["rss"].to_numpy() / t_norm)
-    s_i = sig / by["alpha1"].to_numpy()
+    bottom = float(pf["bottom"].sum())
+    pooled = float(pf["top"].sum()) / bottom
+    s_i = np.sqrt(pf["rss"].to_numpy() / t_norm) / pf["alpha1"].to_numpy()
     se_pooled = np.sqrt(np.mean(s_i ** 2)) / np.sqrt(bottom)
     return {"Gt": gt, "Ga": ga, "Pt": pooled / se_pooled, "Pa": t_norm * pooled}, by
 
@@ -166,42 +210,50 @@ def _standardise(raw: dict[str, float], n: int, k: int, trend: str) -> dict[str,
     return out
 
 
-def _bootstrap(y: np.ndarray, x: np.ndarray, *, trend: str, lags: int, leads: int,
+def _bootstrap(y: np.ndarray, x: np.ndarray, *, trend: str, orders: list[tuple[int, int]],
+               lags: int | tuple[int, int], leads: int | tuple[int, int],
                lrwindow: int, reps: int, rng: np.random.Generator) -> np.ndarray:
-    """Sieve bootstrap under H0 resampling whole dates (Westerlund 2007, Section 4)."""
+    """Sieve bootstrap under H0 resampling whole dates (Westerlund 2007, Section 4).
+
+    Each unit's short-run dynamics (its own lags and leads) are fitted without
+    error correction; the demeaned residuals and the demeaned ``D.x`` of a
+    common set of resampled dates rebuild ``D.x*`` and ``D.y*`` (burn-in of the
+    longest lags and leads), then ``y*`` and ``x*`` by cumulation.
+    """
     n, t_len, k = x.shape
     dx_all = np.diff(x, axis=1)
+    dxc = dx_all - dx_all.mean(axis=1, keepdims=True)
+    pmax = max(o[0] for o in orders)
+    qmax = max(o[1] for o in orders)
     fits = []
-    for i in range(n):
-        dy, dmat, _, smat = _design(y[i], x[i], trend, lags, leads)
+    for i, (p, q) in enumerate(orders):
+        dy, dmat, _, smat = _design(y[i], x[i], trend, p, q)
         reg = np.column_stack([dmat, smat])
         b = np.linalg.lstsq(reg, dy, rcond=None)[0] if reg.shape[1] else np.empty(0)
         e = dy - reg @ b if reg.shape[1] else dy.copy()
         nd = dmat.shape[1]
-        fits.append((e - e.mean(), b[nd:nd + lags], b[nd + lags:].reshape(lags + leads + 1, k)))
-    n_e = fits[0][0].size
-    dxc = dx_all - dx_all.mean(axis=1, keepdims=True)
+        # e-row r of unit i is the date t = p + 1 + r, i.e. D.x index p + r
+        fits.append((e - e.mean(), p, b[nd:nd + p], b[nd + p:].reshape(p + q + 1, k), q))
+    n_dates = min(f[0].size for f in fits)
+    length = t_len - 1 + pmax + qmax
     out = np.empty((reps, 4))
     for r in range(reps):
-        idx_e = rng.integers(0, n_e, size=t_len - 1 + lags + leads)
-        idx_x = idx_e + lags          # the date of e-row r is t = lags + 1 + r
+        draw = rng.integers(0, n_dates, size=length)
         ys = np.empty((n, t_len))
         xs = np.empty((n, t_len, k))
-        for i, (e, a_lag, g) in enumerate(fits):
-            ex = dxc[i, idx_x]                                   # (L, k)
-            ee = e[idx_e]
-            length = ee.size
-            u = ee.copy()
-            for j in range(-leads, lags + 1):
+        for i, (e, p, a_lag, g, q) in enumerate(fits):
+            ex = dxc[i, draw + p]
+            u = e[draw].copy()
+            for j in range(-q, p + 1):
                 shifted = np.zeros((length, k))
                 if j >= 0:
                     shifted[j:] = ex[:length - j]
                 else:
                     shifted[:j] = ex[-j:]
-                u += shifted @ g[j + leads]
+                u += shifted @ g[j + q]
             d = np.zeros(length)
             for t in range(length):
-                d[t] = u[t] + sum(a_lag[j - 1] * d[t - j] for j in range(1, lags + 1) if t >= j)
+                d[t] = u[t] + sum(a_lag[j - 1] * d[t - j] for j in range(1, p + 1) if t >= j)
             ys[i] = np.concatenate([[0.0], np.cumsum(d[-(t_len - 1):])])
             xs[i] = np.vstack([np.zeros((1, k)), np.cumsum(ex[-(t_len - 1):], axis=0)])
         raw, _ = westerlund_stats(ys, xs, trend=trend, lags=lags, leads=leads,
@@ -210,8 +262,9 @@ def _bootstrap(y: np.ndarray, x: np.ndarray, *, trend: str, lags: int, leads: in
     return out
 
 
-def westerlund(y: np.ndarray, x: np.ndarray, labels: list[str], *, trend: str, lags: int,
-               leads: int, lrwindow: int, bootstrap: int, seed: int | None
+def westerlund(y: np.ndarray, x: np.ndarray, labels: list[str], *, trend: str,
+               lags: int | tuple[int, int], leads: int | tuple[int, int], lrwindow: int,
+               bootstrap: int, seed: int | None
                ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
     """Westerlund's four tests on balanced arrays; see the module docstring.
 
@@ -222,8 +275,13 @@ def westerlund(y: np.ndarray, x: np.ndarray, labels: list[str], *, trend: str, l
     if k > 6:
         raise SpecificationError(
             f"the Westerlund moments cover up to 6 regressors; the formula has {k}")
-    for name, v in (("lags", lags), ("leads", leads), ("lrwindow", lrwindow),
-                    ("bootstrap", bootstrap)):
+    for name, v in (("lags", lags), ("leads", leads)):
+        vals = [v] if isinstance(v, (int, np.integer)) else list(v)
+        if (len(vals) not in (1, 2) or not all(isinstance(w, (int, np.integer)) and w >= 0
+                                                for w in vals) or vals[0] > vals[-1]):
+            raise SpecificationError(
+                f"{name} must be a non-negative integer or a range (min, max); got {v!r}")
+    for name, v in (("lrwindow", lrwindow), ("bootstrap", bootstrap)):
         if not isinstance(v, (int, np.integer)) or v < 0:
             raise SpecificationError(f"{name} must be a non-negative integer; got {v!r}")
     raw, by = westerlund_stats(y, x, trend=trend, lags=lags, leads=leads, lrwindow=lrwindow)
@@ -233,9 +291,13 @@ def westerlund(y: np.ndarray, x: np.ndarray, labels: list[str], *, trend: str, l
                           "pvalue": {s: float(stats.norm.cdf(v)) for s, v in z.items()}})
     note = (f"Westerlund (2007) as xtwest: {k} regressor(s), {trend} deterministic terms, "
             f"lags {lags}, leads {leads}, Bartlett window {lrwindow}")
+    if not (isinstance(lags, (int, np.integer)) and isinstance(leads, (int, np.integer))):
+        note += (f"; AIC-selected lags {by['lags'].mean():.2f} and leads "
+                 f"{by['leads'].mean():.2f} on average")
     if bootstrap:
-        boot = _bootstrap(y, x, trend=trend, lags=lags, leads=leads, lrwindow=lrwindow,
-                          reps=bootstrap, rng=np.random.default_rng(seed))
+        orders = list(zip(by["lags"].astype(int), by["leads"].astype(int), strict=True))
+        boot = _bootstrap(y, x, trend=trend, orders=orders, lags=lags, leads=leads,
+                          lrwindow=lrwindow, reps=bootstrap, rng=np.random.default_rng(seed))
         table["boot_pvalue"] = [float(np.mean(boot[:, j] <= raw[s]))
                                 for j, s in enumerate(("Gt", "Ga", "Pt", "Pa"))]
         note += f"; bootstrap p-values from {bootstrap} replications resampling whole dates"
