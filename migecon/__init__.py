@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING, Any
 #: imports the module on first access and caches the name in this namespace.
 _EXPORTS: dict[str, str] = {
     "ardl": "migecon.estimate.heterogeneous.ardl",
-    "cointegration": "migecon.estimate.diagnostics.cointegration",
     "bera_sosa_yoon": "migecon.estimate.diagnostics.specification",
     "BootstrapResult": "migecon.estimate.linear.bootstrap",
     "breusch_pagan": "migecon.estimate.diagnostics.specification",
     "build_panel": "migecon.panel.build",
     "BuildReport": "migecon.panel.build",
     "coefplot": "migecon.report.figures",
+    "cointegration": "migecon.estimate.diagnostics.cointegration",
     "CommonShocksDGP": "migecon.simulate.dgp",
     "CovarianceInfo": "migecon.estimate.results",
     "coverage_heatmap": "migecon.report.figures",
