@@ -310,13 +310,19 @@ def _build(panel: Panel, dep: str, xnames: list[str], p: int, qs: list[int], *,
     units: list[UnitData] = []
     labels: list[str] = []
     names = srnames + (["const"] if constant else [])
-    for ent, g in frame.groupby(level=0, sort=True):
-        w = g[srnames].to_numpy(dtype=float)
+    # one conversion to arrays, then a split at the unit boundaries (frame is sorted)
+    ents = frame.index.get_level_values(0)
+    cols_order = ["__dy", "__ylag", *[f"__x:{x}" for x in xnames], *srnames]
+    arr = frame[cols_order].to_numpy(dtype=float)
+    starts = np.flatnonzero(np.r_[True, ents[1:] != ents[:-1]])
+    k = len(xnames)
+    for a, b in zip(starts, [*starts[1:], len(arr)], strict=True):
+        block = arr[a:b]
+        w = block[:, 2 + k:]
         if constant:
-            w = np.column_stack([w, np.ones(len(g))])
-        units.append(UnitData(dy=g["__dy"].to_numpy(), ylag=g["__ylag"].to_numpy(),
-                              x=g[[f"__x:{x}" for x in xnames]].to_numpy(), w=w))
-        labels.append(str(ent))
+            w = np.column_stack([w, np.ones(b - a)])
+        units.append(UnitData(dy=block[:, 0], ylag=block[:, 1], x=block[:, 2:2 + k], w=w))
+        labels.append(str(ents[a]))
     return _Data(units=units, labels=labels, xnames=xnames, srnames=names,
                  sample=pd.MultiIndex.from_tuples(list(frame.index), names=frame.index.names),
                  dropped=dropped,

@@ -105,7 +105,10 @@ def unit_ols(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, floa
     ([0.8333, 1.5], 0.1667)
     """
     xtx = x.T @ x
-    xtx_inv = np.linalg.pinv(xtx)
+    try:
+        xtx_inv = np.linalg.inv(xtx)
+    except np.linalg.LinAlgError:      # singular: the minimum-norm solution
+        xtx_inv = np.linalg.pinv(xtx)
     b = xtx_inv @ (x.T @ y)
     e = y - x @ b
     rss = float(e @ e)
