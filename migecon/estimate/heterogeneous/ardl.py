@@ -322,7 +322,7 @@ def _build(panel: Panel, dep: str, xnames: list[str], p: int, qs: list[int], *,
         if constant:
             w = np.column_stack([w, np.ones(b - a)])
         units.append(UnitData(dy=block[:, 0], ylag=block[:, 1], x=block[:, 2:2 + k], w=w))
-        labels.append(str(ents[a]))
+        labels.append(str(ents[int(a)]))
     return _Data(units=units, labels=labels, xnames=xnames, srnames=names,
                  sample=pd.MultiIndex.from_tuples(list(frame.index), names=frame.index.names),
                  dropped=dropped,
