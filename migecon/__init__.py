@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 #: Public name -> module that defines it. One line per name; ``__getattr__``
 #: imports the module on first access and caches the name in this namespace.
 _EXPORTS: dict[str, str] = {
+    "ardl": "migecon.estimate.heterogeneous.ardl",
     "bera_sosa_yoon": "migecon.estimate.diagnostics.specification",
     "BootstrapResult": "migecon.estimate.linear.bootstrap",
     "breusch_pagan": "migecon.estimate.diagnostics.specification",
@@ -35,6 +36,7 @@ _EXPORTS: dict[str, str] = {
     "build_panel": "migecon.panel.build",
     "BuildReport": "migecon.panel.build",
     "coefplot": "migecon.report.figures",
+    "cointegration": "migecon.estimate.diagnostics.cointegration",
     "CommonShocksDGP": "migecon.simulate.dgp",
     "corridors": "migecon.bilateral.corridors",
     "country_profile": "migecon.report.profile",
@@ -133,12 +135,14 @@ __all__ = [
     "VariableMeta",
     "VintageDiff",
     "__version__",
+    "ardl",
     "bera_sosa_yoon",
     "breusch_pagan",
     "build_dyads",
     "build_panel",
     "catalog",
     "coefplot",
+    "cointegration",
     "corridors",
     "countries",
     "country_profile",
@@ -243,6 +247,7 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
     from migecon import errors
     from migecon.bilateral.corridors import corridors, sender_weights
     from migecon.bilateral.dyads import build_dyads
+    from migecon.estimate.diagnostics.cointegration import cointegration
     from migecon.estimate.diagnostics.dependence import (
         groupwise_heteroskedasticity,
         pesaran_cd,
@@ -263,6 +268,7 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
     from migecon.estimate.gmm.output import gmm_summary
     from migecon.estimate.gravity.ppml import ppml
     from migecon.estimate.growth import growth_model
+    from migecon.estimate.heterogeneous.ardl import ardl
     from migecon.estimate.linear.bootstrap import BootstrapResult, wild_bootstrap
     from migecon.estimate.linear.static import fit
     from migecon.estimate.results import CovarianceInfo, Result, TestResult

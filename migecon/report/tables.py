@@ -117,7 +117,8 @@ def regression_table(
         ["diaspora"], "Technology": ["internet"], "Controls": [...]}``. Each
         group gets a label row and lists its terms in the given order; terms
         in no group come first (e.g. the lagged dependent variable), the
-        constant last.
+        constant last. Panel ARDL results (:func:`migecon.ardl`) are grouped
+        by default into "Long run", "Adjustment" (``ec``) and "Short run".
     stars : sequence of float, bool or None
         Significance levels, largest first: ``(0.10, 0.05, 0.01)`` gives one
         star for p < 0.10, two for p < 0.05, three for p < 0.01. ``True``
@@ -190,6 +191,8 @@ def regression_table(
     all_labels = {canonical_term(k): v for k, v in
                   {**(panel.labels() if panel is not None else {}),
                    **dict(labels or {})}.items()}
+    if groups is None:
+        groups = _ardl_blocks(res_list)
     if groups:
         groups = {name: [canonical_term(t) for t in members] if not isinstance(members, str)
                   else members for name, members in groups.items()}
@@ -225,6 +228,19 @@ def regression_table(
 
 
 # ------------------------------------------------------------------ rows
+def _ardl_blocks(results: list[Result]) -> dict[str, list[str]] | None:
+    """Long-run, adjustment and short-run blocks when every model is a panel ARDL."""
+    blocks = [getattr(r.fit_data, "blocks", None) for r in results]
+    out: dict[str, list[str]] = {}
+    for b in blocks:
+        if not isinstance(b, Mapping):
+            return None
+        for name, terms in b.items():
+            out.setdefault(name, [])
+            out[name] += [t for t in terms if t not in out[name]]
+    return out
+
+
 def _star_levels(stars: bool | Sequence[float] | None) -> tuple[float, ...]:
     if stars is True:
         return (0.10, 0.05, 0.01)
@@ -409,7 +425,8 @@ def _entity_effects(r: Result) -> str:
     if r.estimator == "re":
         return "Random"
     # FE-2SLS (estimator "iv" with entity effects) removes them as FE does.
-    removes = r.estimator in ("fe", "fd", "mundlak", "iv") or r.estimator.startswith("gmm")
+    removes = (r.estimator in ("fe", "fd", "mundlak", "iv")
+               or r.estimator.startswith(("gmm", "ardl-")))
     return "Yes" if removes and r.effects in ("entity", "twoway") else "No"
 
 
@@ -418,7 +435,8 @@ def _short_cov(r: Result) -> str:
     if ci.cov_type == "clustered":
         return f"Clustered ({ci.cluster_by})" if ci.cluster_by else "Clustered"
     return {"unadjusted": "Conventional", "robust": "Robust", "driscoll-kraay": "Driscoll-Kraay",
-            "windmeijer": "Windmeijer"}.get(ci.cov_type, ci.cov_type)
+            "windmeijer": "Windmeijer", "pmg": "ML / mean group",
+            "mean-group": "Mean group"}.get(ci.cov_type, ci.cov_type)
 
 
 def _clusters(r: Result) -> Cell:

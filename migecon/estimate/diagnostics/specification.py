@@ -85,10 +85,16 @@ def hausman(fe: Result, re: Result, *, method: str = "classic",
     conventional (non-robust) covariances; with clustered or robust errors use
     :func:`hausman_regression` instead.
 
+    Panel ARDL results are compared too (``hausman(mg, pmg)``, ``hausman(mg,
+    dfe)``, ``hausman(pmg, dfe)``: the consistent estimator first), on their
+    long-run coefficients as Stata's ``hausman`` after ``xtpmg``; see
+    :func:`migecon.estimate.heterogeneous.ardl.hausman_ardl`.
+
     Parameters
     ----------
     fe, re : Result
-        A fixed-effects and a random-effects result on the same sample.
+        A fixed-effects and a random-effects result on the same sample (or a
+        consistent and an efficient ARDL result).
     method : {"classic", "sigmamore", "sigmaless"}
         ``"classic"`` uses each model's own covariance (Stata ``hausman fe
         re``, plm ``phtest``). ``"sigmamore"`` rescales the FE covariance by
@@ -114,6 +120,10 @@ def hausman(fe: Result, re: Result, *, method: str = "classic",
     2.0
     """
     _check("method", method, _HAUSMAN_METHODS)
+    if fe.estimator.startswith("ardl-"):
+        from migecon.estimate.heterogeneous.ardl import hausman_ardl
+
+        return hausman_ardl(fe, re, method=method)
     if fe.estimator != "fe" or re.estimator != "re":
         raise SpecificationError(
             f"hausman(fe, re) expects a fixed-effects then a random-effects result; got "
