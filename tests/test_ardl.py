@@ -2,8 +2,9 @@
 
 * Blackburne and Frank (2007) print ``xtpmg`` output on the Pesaran-Shin-Smith
   OECD consumption data (``jasa2.dta``): tests/results/xtpmg_jasa2.json. The data
-  are read from ``../shared/data/pss1999/jasa2.dta`` (or the path in the
-  ``MIGECON_JASA2`` environment variable); the tests skip when it is absent.
+  (25 kB, as distributed with xtpmg on SSC) are a test fixture in
+  ``tests/data/jasa2.dta`` (see tests/data/README.md); the ``MIGECON_JASA2``
+  environment variable points elsewhere.
 * Everywhere: the PMG long-run coefficients equal the maximiser of the
   concentrated likelihood written out below with statsmodels and maximised by
   scipy; MG equals the average of unit-by-unit statsmodels OLS; DFE equals
@@ -24,7 +25,7 @@ import statsmodels.api as sm
 from scipy import optimize
 
 import migecon as mg
-from conftest import RESULTS, SHARED_DATA
+from conftest import RESULTS
 from migecon.errors import DataError, EstimationWarning, SpecificationError
 
 REF = json.loads((RESULTS / "xtpmg_jasa2.json").read_text())
@@ -32,7 +33,7 @@ REF = json.loads((RESULTS / "xtpmg_jasa2.json").read_text())
 
 def _jasa2_path() -> Path:
     env = os.environ.get("MIGECON_JASA2")
-    path = Path(env) if env else SHARED_DATA / "pss1999" / "jasa2.dta"
+    path = Path(env) if env else Path(__file__).parent / "data" / "jasa2.dta"
     if not path.is_file():
         pytest.skip(f"jasa2.dta (Pesaran-Shin-Smith 1999 OECD consumption data) not at {path}; "
                     "get it from http://fmwww.bc.edu/repec/bocode/j/jasa2.dta")
