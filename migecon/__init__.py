@@ -28,6 +28,16 @@ from typing import TYPE_CHECKING, Any
 #: Public name -> module that defines it. One line per name; ``__getattr__``
 #: imports the module on first access and caches the name in this namespace.
 _EXPORTS: dict[str, str] = {
+    "anderson_rubin": "migecon.estimate.linear.weakiv",
+    "ARConfidenceSet": "migecon.estimate.linear.weakiv",
+    "first_stage": "migecon.estimate.linear.weakiv",
+    "Combination": "migecon.estimate.postestimation",
+    "lincom": "migecon.estimate.postestimation",
+    "nlcom": "migecon.estimate.postestimation",
+    "wald_test": "migecon.estimate.postestimation",
+    "long_run": "migecon.estimate.postestimation",
+    "gmm_checklist": "migecon.estimate.gmm.checklist",
+    "GMMChecklist": "migecon.estimate.gmm.checks",
     "bera_sosa_yoon": "migecon.estimate.diagnostics.specification",
     "BootstrapResult": "migecon.estimate.linear.bootstrap",
     "breusch_pagan": "migecon.estimate.diagnostics.specification",
@@ -100,14 +110,17 @@ _MODULES: dict[str, str] = {
 }
 
 __all__ = [
+    "ARConfidenceSet",
     "BootstrapResult",
     "BuildReport",
+    "Combination",
     "CommonShocksDGP",
     "CovarianceInfo",
     "DiagnosticReport",
     "DynamicPanelDGP",
     "EndogenousRemittancesDGP",
     "FewClustersDGP",
+    "GMMChecklist",
     "InstrumentProliferationDGP",
     "MonteCarloResult",
     "Panel",
@@ -119,6 +132,7 @@ __all__ = [
     "TestResult",
     "VariableMeta",
     "__version__",
+    "anderson_rubin",
     "bera_sosa_yoon",
     "breusch_pagan",
     "build_panel",
@@ -130,8 +144,10 @@ __all__ = [
     "diaspora_weighted_growth",
     "errors",
     "f_test_effects",
+    "first_stage",
     "fit",
     "gmm",
+    "gmm_checklist",
     "gmm_diagnostics_plot",
     "gmm_summary",
     "groupwise_heteroskedasticity",
@@ -142,16 +158,19 @@ __all__ = [
     "host_weighted",
     "im_pesaran_shin",
     "levin_lin_chu",
+    "lincom",
     "list_datasets",
     "list_replications",
     "load_dataset",
     "load_study",
+    "long_run",
     "maddala_wu",
     "marginal_effect_plot",
     "marginal_effects",
     "migrant_weights",
     "monte_carlo",
     "nickell_bias",
+    "nlcom",
     "partial_regression_plot",
     "pesaran_cd",
     "regression_table",
@@ -163,6 +182,7 @@ __all__ = [
     "sources",
     "specification_curve",
     "trends_plot",
+    "wald_test",
     "wild_bootstrap",
     "wooldridge_serial",
     "wooldridge_serial_fe",
@@ -233,11 +253,15 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
         honda,
     )
     from migecon.estimate.diagnostics.unitroot import im_pesaran_shin, levin_lin_chu, maddala_wu
+    from migecon.estimate.gmm.checklist import gmm_checklist
+    from migecon.estimate.gmm.checks import GMMChecklist
     from migecon.estimate.gmm.estimator import gmm
     from migecon.estimate.gmm.output import gmm_summary
     from migecon.estimate.growth import growth_model
     from migecon.estimate.linear.bootstrap import BootstrapResult, wild_bootstrap
     from migecon.estimate.linear.static import fit
+    from migecon.estimate.linear.weakiv import ARConfidenceSet, anderson_rubin, first_stage
+    from migecon.estimate.postestimation import Combination, lincom, long_run, nlcom, wald_test
     from migecon.estimate.results import CovarianceInfo, Result, TestResult
     from migecon.panel import catalog, countries, sources
     from migecon.panel.build import BuildReport, build_panel
