@@ -143,13 +143,17 @@ def _parse(expression: str, names: list[str]) -> tuple[ast.AST, dict[str, int]]:
         return holder
 
     text = pattern.sub(swap, expression.strip())
+    try:
+        tree = validate_expression(text, names=None, what="expression")
+    except SpecificationError as exc:  # show the user's term names, not the placeholders
+        message = re.sub(r"_mgb(\d+)_", lambda m: names[int(m.group(1))], str(exc))
+        raise SpecificationError(message) from None
     left = [t for t in re.findall(r"(?<![\w.])[A-Za-z_][\w.:]*", text)
             if t not in holders and t not in _FUNCS and not t.startswith("np.")]
     if left:
         raise SpecificationError(
             f"expression {expression!r}: {left[0]!r} is not a coefficient of the model; "
             f"its terms are {', '.join(names)} (lags may be written L.n, L1.n or L(n, 1))")
-    tree = validate_expression(text, names=None, what=f"expression {expression!r}")
     _check_nodes(tree.body, expression)
     return tree.body, holders
 
