@@ -72,7 +72,7 @@ def _bounds(res: Result, data: Any, term: str) -> tuple[Check, tuple[float, floa
                or _fit_term(term) in _aliases(str(n)))
     lo, hi = float(fe.params[key]), float(ols.params[key])
     b = float(res.params[term])
-    inside = min(lo, hi) <= b <= max(lo, hi)
+    inside = bool(min(lo, hi) <= b <= max(lo, hi))
     return Check("Bond bounds", inside, b,
                  f"{term}: FE {lo:.4g} <= GMM {b:.4g} <= pooled OLS {hi:.4g}" +
                  ("" if inside else " is violated: the GMM estimate lies outside the bounds "

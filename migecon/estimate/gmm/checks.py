@@ -80,14 +80,14 @@ def _ar_checks(res: Result) -> list[Check]:
     out = []
     ar1, ar2 = res.tests.get("ar1"), res.tests.get("ar2")
     if ar1 is not None:
-        ok = ar1.pvalue < 0.10
+        ok = bool(ar1.pvalue < 0.10)
         out.append(Check("AR(1)", ok or None, ar1.pvalue,
                          f"p = {ar1.pvalue:.3f} ("
                          + ("rejects, as expected in first differences)" if ok else
                             "does not reject: unusual for differenced errors; check the "
                             "dynamics)")))
     if ar2 is not None:
-        ok = ar2.pvalue >= AR2_LEVEL
+        ok = bool(ar2.pvalue >= AR2_LEVEL)
         out.append(Check("AR(2)", ok, ar2.pvalue,
                          f"p = {ar2.pvalue:.3f} (" + ("no second-order autocorrelation: lag "
                          "2 instruments are valid)" if ok else "rejects: the errors are "
@@ -102,7 +102,7 @@ def _hansen_checks(res: Result) -> list[Check]:
     j = res.tests.get(key)
     if j is not None:
         p = j.pvalue
-        ok = HANSEN_LOW <= p < HANSEN_HIGH
+        ok = bool(HANSEN_LOW <= p < HANSEN_HIGH)
         why = ("the instruments are rejected" if p < HANSEN_LOW else
                "implausibly good: a sign of too many instruments (the test has no power)"
                if p >= HANSEN_HIGH else "does not reject")
@@ -111,7 +111,7 @@ def _hansen_checks(res: Result) -> list[Check]:
     for k, t in res.tests.items():
         if k.startswith("diff_hansen:"):
             label = k.split(":", 1)[1]
-            ok = t.pvalue >= HANSEN_LOW
+            ok = bool(t.pvalue >= HANSEN_LOW)
             out.append(Check(f"Difference-in-Hansen, {label}", ok, t.pvalue,
                              f"p = {t.pvalue:.3f}: " + ("exogeneity not rejected" if ok else
                                                         "these instruments are rejected")))
