@@ -205,3 +205,57 @@ def test_first_stage_needs_an_iv_model() -> None:
         _ = res.first_stage
     with pytest.raises(mg.errors.SpecificationError, match="need an IV model"):
         mg.anderson_rubin(res)
+
+
+def test_table_rows_for_iv_columns() -> None:
+    panel = EndogenousRemittancesDGP().simulate(3)
+    ols = mg.fit("growth ~ remittances", panel, estimator="fe", cov_type="clustered")
+    iv = mg.fit("growth ~ [remittances ~ host_income]", panel, estimator="iv",
+                cov_type="clustered")
+    gmm = mg.gmm("growth L.growth remittances, gmm(L.growth remittances, lag(2 3) collapse) "
+                  "twostep robust", panel)
+    table = mg.regression_table([ols, iv, gmm], stats=[
+        "r2_within", "r2", "n_instruments", "iv_instruments", "first_stage_f",
+        "long_run:remittances"])
+    rows = {row.label: [c.text for c in row.cells] for row in table.model.stats}
+    assert rows["R² (within)"][1] == "" and rows["R² (within)"][0] != ""
+    assert "R²" not in rows or rows["R²"][1] == ""
+    assert rows["Instruments"] == ["", "", str(int(gmm.stats["n_instruments"]))]
+    assert rows["Excluded instruments (IV)"] == ["", "1", ""]
+    assert rows["First-stage F (KP, model's SEs)"] == [
+        "", f"{iv.first_stage.loc['remittances', 'kp_f']:.2f}", ""]
+    lr = gmm.long_run().loc["remittances"]
+    assert rows["Long-run effect of remittances (se)"] == [
+        "", "", f"{lr['estimate']:.3f} ({lr['std_error']:.3f})"]
+
+
+def test_researchers_real_case_warns(shared_data) -> None:
+    """The issue's case: five-year WDI panel of developing countries, remittances
+    instrumented by diaspora-weighted host GDP growth (UN DESA 1990 stocks), two-way FE."""
+    from migecon.panel.sources.undesa import read_bilateral
+
+    wdi = mg.sources.WDIFiles(shared_data / "wdi" / "long")
+    panel = mg.build_panel(
+        {"growth": "NY.GDP.PCAP.KD.ZG", "remittances": "BX.TRF.PWKR.DT.GD.ZS"}, wdi,
+        countries="developing", years=(1990, 2019),
+        classification=shared_data / "classifications" / "OGHIST_2025_10_07.xlsx")
+    growth = pd.read_csv(shared_data / "wdi" / "long" / "ny.gdp.mktp.kd.zg.csv").rename(
+        columns={"Country Code": "iso3", "Year": "year", "Value": "value"})
+    stocks = read_bilateral(shared_data / "migrant_stock" / "undesa_ims2020_bilateral_long.csv")
+    z = mg.diaspora_weighted_growth(stocks, growth.set_index(["iso3", "year"])["value"],
+                                    base_year=1990, years=(1990, 2019))
+    five = panel.with_columns(
+        {"host_growth": z["diaspora_host_growth"].reindex(panel.data.index)}
+    ).transform(average=5)
+    with pytest.warns(mg.errors.DroppedDataWarning), \
+            pytest.warns(mg.errors.EstimationWarning,
+                         match="weak instruments: host_growth for remittances"):
+        res = mg.fit("growth ~ [remittances ~ host_growth]", five, estimator="iv",
+                     effects="twoway", cov_type="clustered")
+    assert res.first_stage.loc["remittances", "kp_f"] < 1
+    ar = mg.anderson_rubin(res)
+    assert not ar.bounded  # the data cannot bound the effect
+    assert res.rsquared < 0  # and the table does not print it
+    rows = {row.label: [c.text for c in row.cells]
+            for row in mg.regression_table(res).model.stats}
+    assert "R²" not in rows and "R² (within)" not in rows

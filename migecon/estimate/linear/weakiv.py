@@ -259,6 +259,7 @@ def attach_first_stage(res: Result) -> Result:
             if np.isfinite(row[key]):
                 new[f"{key}:{name}"] = float(row[key])
     new["kp_f"] = float(fs["kp_f"].min())
+    new["n_excluded_instruments"] = float(fs["n_instruments"].iloc[0])
     label = ("Kleibergen-Paap rk Wald F" if len(fs) == 1 else
              "first-stage F of its excluded instruments")
     for name, row in fs.iterrows():
