@@ -191,6 +191,7 @@ def _evaluate(node: ast.AST, holders: dict[str, int], b: np.ndarray) -> _Dual:
         d[j] = 1.0
         return _Dual(float(b[j]), d)
     if isinstance(node, ast.Constant):
+        assert isinstance(node.value, (int, float))  # the validator allows only numbers
         return _Dual(float(node.value), np.zeros(k))
     if isinstance(node, ast.UnaryOp):
         x = _evaluate(node.operand, holders, b)

@@ -501,7 +501,7 @@ def _long_run_cell(r: Result, term: str, digits: int) -> Cell:
         lr = r.long_run(terms=[term])
     except _Spec:
         return Cell()
-    est, se = float(lr.loc[term, "estimate"]), float(lr.loc[term, "std_error"])
+    est, se = (float(v) for v in lr.loc[[term], ["estimate", "std_error"]].to_numpy()[0])
     return Cell(f"{_num(est, digits)} ({_num(se, digits)})", est,
                 number_format=_number_format(digits))
 
