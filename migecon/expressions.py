@@ -250,6 +250,7 @@ def _parse(text: str, where: str, mode: Mode, names: Iterable[str] | None) -> as
     if mode != "expression" and "&" in text:
         raise SpecificationError(f"{where}: refused '&'; write x:z for an interaction; "
                                  f"{_allowed(mode)}")
+    tree: ast.Expression | None = None
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
@@ -267,6 +268,7 @@ def _parse(text: str, where: str, mode: Mode, names: Iterable[str] | None) -> as
     except (RecursionError, MemoryError, ValueError):
         raise SpecificationError(f"{where}: nested too deeply or not valid; "
                                  f"{_allowed(mode)}") from None
+    assert tree is not None
     try:
         _Checker(mode, None if names is None else frozenset(map(str, names))).check(tree)
     except _Refused as exc:

@@ -115,7 +115,7 @@ def test_formula_refused_by_fit_and_diagnose(index: int, tmp_path: Path,
     for call in (lambda: mg.fit(formula, grunfeld),
                  lambda: mg.diagnose(grunfeld, formula, show=False),
                  lambda: validate_formula(formula)):
-        with pytest.raises(SpecificationError, match="allowed|'\\+'|IV part") as info:
+        with pytest.raises(SpecificationError, match=r"allowed|'\+'|IV part") as info:
             call()
         assert fragment in str(info.value), str(info.value)
     assert not marker.exists()
