@@ -477,10 +477,19 @@ class WDIApi:
 
     def _read_body(self, response: Any, url: str) -> bytes:
         """The whole body, within the overall deadline, checked against Content-Length."""
+        import urllib3
+
         stop = time.monotonic() + self.deadline
         parts: list[bytes] = []
         size = 0
-        for part in response.iter_content(1 << 16):
+        while True:
+            try:
+                # read1 returns what has arrived (iter_content would wait for 64 KB).
+                part = response.raw.read1(1 << 16, decode_content=True)
+            except (urllib3.exceptions.HTTPError, OSError) as exc:  # cut short, read timeout
+                raise _Transient(f"{type(exc).__name__}: {exc}") from None
+            if not part:
+                break
             parts.append(part)
             size += len(part)
             if size > _MAX_BODY:
