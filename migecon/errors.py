@@ -14,6 +14,7 @@ from __future__ import annotations
 __all__ = [
     "AbsorbedVariableError",
     "CacheError",
+    "CacheWarning",
     "DataError",
     "DroppedDataWarning",
     "DuplicateKeyError",
@@ -84,6 +85,10 @@ class DroppedDataWarning(MigeconWarning):
 
 class InterpolationWarning(MigeconWarning):
     """Values were interpolated; they are flagged in the panel."""
+
+
+class CacheWarning(MigeconWarning):
+    """A cache could not be written (or read); the data were still obtained and returned."""
 
 
 class EstimationWarning(MigeconWarning):

@@ -39,7 +39,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterable
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -156,6 +156,8 @@ class _Checker:
             name = func.attr
         elif isinstance(func, ast.Name):
             name = func.id
+            if name.startswith("__") or name.endswith("__"):
+                raise _Refused(func, "a name starting or ending with '__'")
         else:
             raise _Refused(func, "a call of something that is not a function name")
         allowed = (*FUNCTIONS, *_PANEL_OPS, *(_FORMULA_ONLY if self.mode == "formula" else ()))
@@ -166,7 +168,7 @@ class _Checker:
         if name not in allowed:
             raise _Refused(func, "a function that is not allowed")
         if name == "C":
-            if not node.args or node.keywords and any(k.arg is None for k in node.keywords):
+            if not node.args or (node.keywords and any(k.arg is None for k in node.keywords)):
                 raise _Refused(node, "C() without a variable")
             self.check(node.args[0])
             for arg in (*node.args[1:], *(k.value for k in node.keywords)):
@@ -248,15 +250,25 @@ def _parse(text: str, where: str, mode: Mode, names: Iterable[str] | None) -> as
     if mode != "expression" and "&" in text:
         raise SpecificationError(f"{where}: refused '&'; write x:z for an interaction; "
                                  f"{_allowed(mode)}")
+    tree: ast.Expression | None = None
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
         col = f" at column {exc.offset}" if exc.offset else ""
-        raise SpecificationError(f"{where}: not a valid expression ({exc.msg}{col}); "
-                                 f"{_allowed(mode)}") from None
+        tree = None
+        if source != text:
+            # A ':' of Python's own (lambda, walrus, slice, dict): name what was refused.
+            try:
+                tree = ast.parse(text.strip(), mode="eval")
+            except (SyntaxError, RecursionError, MemoryError, ValueError):
+                tree = None
+        if tree is None:
+            raise SpecificationError(f"{where}: not a valid expression ({exc.msg}{col}); "
+                                     f"{_allowed(mode)}") from None
     except (RecursionError, MemoryError, ValueError):
         raise SpecificationError(f"{where}: nested too deeply or not valid; "
                                  f"{_allowed(mode)}") from None
+    assert tree is not None
     try:
         _Checker(mode, None if names is None else frozenset(map(str, names))).check(tree)
     except _Refused as exc:
@@ -340,6 +352,9 @@ after it); remove the '+' or add the term
     rest = formula
     bracket = re.search(r"\[([^\]]*)\]", rest)
     if bracket:
+        if bracket.group(1).count("~") != 1:
+            raise SpecificationError(f"{shown}: IV part [{bracket.group(1)}] must read "
+                                     "[endogenous ~ instruments]")
         pieces += bracket.group(1).split("~")
         before, after = rest[: bracket.start()].rstrip(), rest[bracket.end():].lstrip()
         # The '+' that joined the IV part to the other terms goes with it.
@@ -394,11 +409,11 @@ def evaluate(text: str, data: pd.DataFrame, *, what: str = "expression") -> pd.S
     with np.errstate(all="ignore"):
         value = _eval(tree.body, data)
     if np.ndim(value) == 0:
-        value = np.full(len(data), float(value))  # type: ignore[arg-type]
+        value = np.full(len(data), float(value))
     return pd.Series(np.asarray(value, dtype=float), index=data.index)
 
 
-def _eval(node: ast.AST, data: pd.DataFrame) -> object:
+def _eval(node: ast.AST, data: pd.DataFrame) -> Any:
     if isinstance(node, ast.Name):
         column = data[node.id]
         if not pd.api.types.is_numeric_dtype(column):
@@ -406,10 +421,10 @@ def _eval(node: ast.AST, data: pd.DataFrame) -> object:
                             "can only compute with numeric variables")
         return column.to_numpy(dtype=float)
     if isinstance(node, ast.Constant):
-        return float(node.value)
+        return float(node.value)  # type: ignore[arg-type]
     if isinstance(node, ast.UnaryOp):
         operand = _eval(node.operand, data)
-        return -operand if isinstance(node.op, ast.USub) else operand  # type: ignore[operator]
+        return -operand if isinstance(node.op, ast.USub) else operand
     if isinstance(node, ast.BinOp):
         left, right = _eval(node.left, data), _eval(node.right, data)
         ops = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply,
@@ -419,7 +434,7 @@ def _eval(node: ast.AST, data: pd.DataFrame) -> object:
         compare = {ast.Lt: np.less, ast.LtE: np.less_equal, ast.Gt: np.greater,
                    ast.GtE: np.greater_equal, ast.Eq: np.equal, ast.NotEq: np.not_equal}
         left = _eval(node.left, data)
-        result: object = True
+        result: Any = True
         for op, comp in zip(node.ops, node.comparators, strict=True):
             if type(op) not in compare:
                 raise SpecificationError("only < <= > >= == != comparisons are allowed")

@@ -510,9 +510,10 @@ def _write_table(table: OutputSpec, results: list[Any], column_labels: list[str]
     except TypeError as exc:
         raise SpecificationError(f"[[table]] {table.id!r}: {exc}; see "
                                  "help(migecon.regression_table) for its options") from exc
-    return [write_file(folder, f"{table.id}.{fmt}",
-                       lambda tmp, fmt=fmt: tab.save(tmp, format=fmt))
-            for fmt in table.formats]
+    def writer(fmt: str) -> Callable[[Path], object]:
+        return lambda tmp: tab.save(tmp, format=fmt)
+
+    return [write_file(folder, f"{table.id}.{fmt}", writer(fmt)) for fmt in table.formats]
 
 
 def _write_figure(fig_spec: OutputSpec, results: list[Any], model_labels: list[str],
@@ -538,11 +539,11 @@ def _write_figure(fig_spec: OutputSpec, results: list[Any], model_labels: list[s
     written = []
     for fmt in fig_spec.formats:
         # No creation date and fixed SVG element ids keep files byte-identical across runs.
+        def save(tmp: Path, fmt: str = fmt) -> None:
+            fig.savefig(tmp, format=fmt, metadata=_figure_metadata(fmt))
+
         with plt.rc_context({"svg.hashsalt": "migecon"}):
-            written.append(write_file(
-                folder, f"{fig_spec.id}.{fmt}",
-                lambda tmp, fmt=fmt: fig.savefig(tmp, format=fmt,
-                                                 metadata=_figure_metadata(fmt))))
+            written.append(write_file(folder, f"{fig_spec.id}.{fmt}", save))
     plt.close(fig)
     return written
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from fnmatch import fnmatchcase
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from migecon.errors import SpecificationError
+from migecon.errors import EstimationWarning, SpecificationError
 from migecon.estimate.results import Result
 from migecon.report.model import Cell, HeaderRow, Row, Section, Span, TableModel
 
@@ -62,6 +63,24 @@ DEFAULT_STATS: tuple[str, ...] = (
 FORMATS = ("txt", "md", "tex", "html", "csv", "xlsx", "docx")
 _EXTENSIONS = {".txt": "txt", ".md": "md", ".markdown": "md", ".tex": "tex", ".html": "html",
                ".htm": "html", ".csv": "csv", ".xlsx": "xlsx", ".docx": "docx"}
+
+
+def _warn_non_finite(results: Sequence[Result], labels: Sequence[str] | None) -> None:
+    """An EstimationWarning, with counts, for every result with non-finite standard errors."""
+    problems = []
+    for i, r in enumerate(results):
+        se = np.asarray(r.std_errors, dtype=float)
+        bad = [str(t) for t, ok in zip(r.std_errors.index, np.isfinite(se), strict=True)
+               if not ok]
+        if bad:
+            name = labels[i] if labels is not None and i < len(labels) else f"model {i + 1}"
+            problems.append(f"{name}: {len(bad)} of {len(se)} ({', '.join(bad[:5])}"
+                            f"{', ...' if len(bad) > 5 else ''})")
+    if problems:
+        warnings.warn("standard errors that are not finite (NaN or infinite) go into this "
+                      "table: " + "; ".join(problems) + ". Those cells cannot be read as "
+                      "precision; check the model (collinearity, too few clusters)",
+                      EstimationWarning, stacklevel=3)
 
 
 def regression_table(
@@ -191,6 +210,7 @@ def regression_table(
         raise SpecificationError(f"level must be between 0 and 1; got {level!r}")
     if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 10:
         raise SpecificationError(f"digits must be an integer from 0 to 10; got {digits!r}")
+    _warn_non_finite(res_list, column_labels)
     levels = _star_levels(stars)
     n = len(res_list)
     res_list = _harmonise(res_list, dict(rename or {}))
