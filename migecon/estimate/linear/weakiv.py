@@ -171,14 +171,14 @@ def first_stage(res: Result) -> pd.DataFrame:
     -------
     DataFrame
         Columns ``instruments``, ``n_instruments``, ``partial_r2``, ``shea_r2``,
-        ``f_conventional``, ``f_conventional_p``, ``kp_f`` (Kleibergen-Paap rk
-        Wald F under the model's covariance), ``effective_f``,
+        ``f_conventional``, ``f_conventional_p``, ``robust_f`` (Wald F of the
+        regressor's own excluded-instrument coefficients under the model's
+        covariance), ``kp_f`` (the model's Kleibergen-Paap rk Wald F, equal to
+        ``robust_f`` with one endogenous regressor), ``effective_f``,
         ``effective_f_crit`` (MOP, 5 % test of 10 % bias), ``kp_lm``,
         ``kp_lm_df``, ``kp_lm_p``, ``stock_yogo_10`` (10 % maximal size),
-        ``covariance``. With more than one endogenous regressor, ``kp_f`` is
-        the robust F of each regressor's own first stage (the rank statistic,
-        the effective F and the LM test are for one endogenous regressor and
-        are left NaN).
+        ``covariance``. The effective F, its critical value, the LM test and
+        Stock-Yogo are for one endogenous regressor (NaN otherwise).
 
     Examples
     --------
@@ -205,11 +205,12 @@ def first_stage(res: Result) -> pd.DataFrame:
     df_f = n - Z.shape[1] - ci["df_entity"] - ci["df_time"]
     rows = {}
     description = ""
-    for name in iv.endog:
+    coefs = A @ (Z.T @ X[:, [iv.names.index(e) for e in iv.endog]])
+    resids = X[:, [iv.names.index(e) for e in iv.endog]] - Z @ coefs
+    for k, name in enumerate(iv.endog):
         j = iv.names.index(name)
         x = X[:, j]
-        coef = A @ (Z.T @ x)
-        v = x - Z @ coef
+        coef, v = coefs[:, k], resids[:, k]
         xt = _partial(x[:, None], W)[:, 0]
         rss_u, rss_r = float(v @ v), float(xt @ xt)
         partial_r2 = 1 - rss_u / rss_r if rss_r > 0 else float("nan")
@@ -224,11 +225,13 @@ def first_stage(res: Result) -> pd.DataFrame:
             "partial_r2": partial_r2, "shea_r2": float(inv_xx[j, j] / inv_hh[j, j]),
             "f_conventional": f_conv,
             "f_conventional_p": float(stats.f.sf(f_conv, L1, df_f)),
-            "kp_f": wald / L1, "effective_f": np.nan, "effective_f_crit": np.nan,
-            "kp_lm": np.nan, "kp_lm_df": float(L1), "kp_lm_p": np.nan,
+            "robust_f": wald / L1, "kp_f": np.nan, "effective_f": np.nan,
+            "effective_f_crit": np.nan, "kp_lm": np.nan, "kp_lm_df": float(L1),
+            "kp_lm_p": np.nan,
             "stock_yogo_10": STOCK_YOGO_SIZE.get(L1, {}).get(10, np.nan)
             if len(iv.endog) == 1 else np.nan}
         if len(iv.endog) == 1:
+            row["kp_f"] = wald / L1
             row["effective_f"] = float(pi @ Q @ pi) / float(np.trace(V @ Q))
             evals, evecs = np.linalg.eigh(Q)
             root = evecs @ np.diag(np.sqrt(np.maximum(evals, 0))) @ evecs.T
@@ -240,44 +243,95 @@ def first_stage(res: Result) -> pd.DataFrame:
             row["kp_lm"], row["kp_lm_p"] = lm, float(stats.chi2.sf(lm, L1))
         row["covariance"] = description
         rows[name] = row
+    if len(iv.endog) > 1:
+        kp = _kp_rank_wald(iv, A, Z, exc, coefs[exc], resids, Q) / L1
+        for row in rows.values():
+            row["kp_f"] = kp
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _kp_rank_wald(iv: _IV, A: np.ndarray, Z: np.ndarray, exc: list[int], Pi: np.ndarray,
+                  resids: np.ndarray, Q: np.ndarray) -> float:
+    """Kleibergen-Paap (2006) rk Wald statistic of ``rank(Pi) = K1 - 1``.
+
+    ``Theta = G Pi F'`` with ``G = (Z1~'Z1~/N)^1/2`` and ``F = (V'V/N)^-1/2`` (``V`` the
+    first-stage residuals); SVD ``Theta = U S W'``; with ``q = K1 - 1``,
+    ``A = U[:, q:] U22^-1 (U22 U22')^1/2``, ``B = (W22 W22')^1/2 W22'^-1 W[:, q:]'``,
+    ``lambda = A' Theta B'`` and ``rk = lambda' ((B kron A') Omega (B kron A')')^-1 lambda``
+    with ``Omega = (F kron G) cov(vec Pi) (F kron G)'``. ``cov(vec Pi)`` is the model's
+    covariance rule applied to every pair of first-stage equations (by polarisation:
+    the sandwich is bilinear in the residuals). With the conventional covariance it is
+    the Cragg-Donald statistic.
+    """
+    L1, K1 = Pi.shape
+    n = Z.shape[0]
+    sub = np.ix_(exc, exc)
+    Wv = np.zeros((L1 * K1, L1 * K1))
+    for a in range(K1):
+        for b in range(a, K1):
+            if a == b:
+                block = iv.cov(A, Z, resids[:, a])[0][sub]
+            else:
+                plus = iv.cov(A, Z, resids[:, a] + resids[:, b])[0][sub]
+                minus = iv.cov(A, Z, resids[:, a] - resids[:, b])[0][sub]
+                block = (plus - minus) / 4
+            Wv[a * L1:(a + 1) * L1, b * L1:(b + 1) * L1] = block
+            Wv[b * L1:(b + 1) * L1, a * L1:(a + 1) * L1] = block.T
+    G = _sqrtm(Q / n)
+    F = np.linalg.inv(_sqrtm(resids.T @ resids / n))
+    theta = G @ Pi @ F.T
+    U, _, Wt = np.linalg.svd(theta)
+    Wm = Wt.T
+    q = K1 - 1
+    u22, w22 = U[q:, q:], Wm[q:, q:]
+    a_perp = U[:, q:] @ np.linalg.inv(u22) @ _sqrtm(u22 @ u22.T)
+    b_perp = _sqrtm(w22 @ w22.T) @ np.linalg.inv(w22.T) @ Wm[:, q:].T
+    lam = (a_perp.T @ theta @ b_perp.T).ravel(order="F")
+    omega = np.kron(F, G) @ Wv @ np.kron(F, G).T
+    kron = np.kron(b_perp, a_perp.T)
+    return float(lam @ np.linalg.solve(kron @ omega @ kron.T, lam))
+
+
+def _sqrtm(M: np.ndarray) -> np.ndarray:
+    evals, evecs = np.linalg.eigh((M + M.T) / 2)
+    return np.asarray(evecs @ np.diag(np.sqrt(np.maximum(evals, 0))) @ evecs.T)
 
 
 def attach_first_stage(res: Result) -> Result:
     """Record the first-stage strength in ``res.stats`` and warn when it is weak.
 
-    Adds ``kp_f:<x>``, ``effective_f:<x>``, ``effective_f_crit:<x>`` and
-    ``kp_lm_p:<x>`` per endogenous regressor, and the model-level ``kp_f``
-    (the smallest), and raises an :class:`~migecon.errors.EstimationWarning`
+    Adds the model's ``kp_f`` (Kleibergen-Paap rk Wald F) and, per endogenous
+    regressor, ``robust_f:<x>``, ``effective_f:<x>``, ``effective_f_crit:<x>``
+    and ``kp_lm_p:<x>``, and raises an :class:`~migecon.errors.EstimationWarning`
     naming the instruments when the Kleibergen-Paap F is below 10 or the
     effective F is below its critical value.
     """
     fs = first_stage(res)
     new = dict(res.stats)
     for name, row in fs.iterrows():
-        for key in ("kp_f", "effective_f", "effective_f_crit", "kp_lm_p"):
+        for key in ("robust_f", "effective_f", "effective_f_crit", "kp_lm_p"):
             if np.isfinite(row[key]):
                 new[f"{key}:{name}"] = float(row[key])
-    new["kp_f"] = float(fs["kp_f"].min())
+    kp = float(fs["kp_f"].iloc[0])
+    new["kp_f"] = kp
     new["n_excluded_instruments"] = float(fs["n_instruments"].iloc[0])
-    label = ("Kleibergen-Paap rk Wald F" if len(fs) == 1 else
-             "first-stage F of its excluded instruments")
-    for name, row in fs.iterrows():
-        weak_rule = row["kp_f"] < RULE_OF_THUMB
-        weak_mop = np.isfinite(row["effective_f"]) and row["effective_f"] < row[
-            "effective_f_crit"]
-        if weak_rule or weak_mop:
-            eff = ("" if not np.isfinite(row["effective_f"]) else
-                   f", effective F = {row['effective_f']:.3g} against the Montiel Olea-"
-                   f"Pflueger critical value {row['effective_f_crit']:.3g}")
-            warnings.warn(
-                f"weak instruments: {row['instruments']} for {name}: {label} = "
-                f"{row['kp_f']:.3g} ({row['covariance']}){eff}; below "
-                f"{'the rule of thumb of 10' if weak_rule else 'the critical value'}. The "
-                f"2SLS estimate, its standard error and p-value for {name} are unreliable; "
-                "report the weak-instrument-robust Anderson-Rubin confidence set "
-                "(mg.anderson_rubin(res)) and the first-stage table (res.first_stage)",
-                EstimationWarning, stacklevel=4)
+    row = fs.iloc[0]
+    weak_rule = kp < RULE_OF_THUMB
+    weak_mop = bool(np.isfinite(row["effective_f"])
+                    and row["effective_f"] < row["effective_f_crit"])
+    if weak_rule or weak_mop:
+        names = ", ".join(str(n) for n in fs.index)
+        eff = ("" if not np.isfinite(row["effective_f"]) else
+               f", effective F = {row['effective_f']:.3g} against the Montiel Olea-"
+               f"Pflueger critical value {row['effective_f_crit']:.3g}")
+        warnings.warn(
+            f"weak instruments: {row['instruments']} for {names}: Kleibergen-Paap rk Wald F "
+            f"= {kp:.3g} ({row['covariance']}){eff}; below "
+            f"{'the rule of thumb of 10' if weak_rule else 'the critical value'}. The 2SLS "
+            f"estimates, standard errors and p-values of {names} are unreliable; report "
+            "the weak-instrument-robust Anderson-Rubin confidence set "
+            "(mg.anderson_rubin(res)) and the first-stage table (res.first_stage)",
+            EstimationWarning, stacklevel=4)
     return replace(res, stats=new)
 
 
