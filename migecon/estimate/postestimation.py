@@ -332,7 +332,7 @@ def nlcom(res: Result, expression: str, level: float = 0.95) -> Combination:
     >>> import migecon as mg
     >>> res = mg.fit("growth ~ remittances + investment", mg.load_dataset("remittances_sim"))
     >>> c = mg.nlcom(res, "remittances / investment")
-    >>> round(c.estimate / (res.params["remittances"] / res.params["investment"]), 12)
+    >>> round(float(c.estimate / (res.params["remittances"] / res.params["investment"])), 12)
     1.0
     """
     value, grad, _ = _function(res, expression)

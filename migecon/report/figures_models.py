@@ -398,8 +398,8 @@ def gmm_diagnostics_plot(results: Result | Sequence[Result], *,
     >>> specs = [mg.gmm(base.replace(", iv", f", {g} iv"), panel)
     ...          for g in ("gmm(L.n)", "gmm(L.n, collapse)")]
     >>> fig = mg.gmm_diagnostics_plot(specs, model_labels=["all lags", "collapsed"])
-    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    ['all lags', 'collapsed']
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]   # failing checks named
+    ['all lags\\n1 check fail: diff-Hansen iv(w L.w k ys)', 'collapsed']
     """
     res_list = [results] if isinstance(results, Result) else list(results)
     if not res_list:

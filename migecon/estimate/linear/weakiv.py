@@ -183,9 +183,10 @@ def first_stage(res: Result) -> pd.DataFrame:
     Examples
     --------
     >>> import migecon as mg
-    >>> p = mg.load_dataset("remittances_sim")
-    >>> res = mg.fit("growth ~ investment + [remittances ~ diaspora]", p,
-    ...              estimator="iv", cov_type="clustered")
+    >>> from migecon.simulate import EndogenousRemittancesDGP
+    >>> p = EndogenousRemittancesDGP().simulate(3)
+    >>> res = mg.fit("growth ~ [remittances ~ host_income]", p, estimator="iv",
+    ...              cov_type="clustered")
     >>> fs = res.first_stage
     >>> bool(abs(fs.loc["remittances", "kp_f"] - fs.loc["remittances", "effective_f"]) < 1e-8)
     True
@@ -416,9 +417,10 @@ def anderson_rubin(res: Result, level: float = 0.95, variable: str | None = None
     Examples
     --------
     >>> import migecon as mg
-    >>> p = mg.load_dataset("remittances_sim")
-    >>> res = mg.fit("growth ~ investment + [remittances ~ diaspora]", p,
-    ...              estimator="iv", cov_type="clustered")
+    >>> from migecon.simulate import EndogenousRemittancesDGP
+    >>> p = EndogenousRemittancesDGP().simulate(3)
+    >>> res = mg.fit("growth ~ [remittances ~ host_income]", p, estimator="iv",
+    ...              cov_type="clustered")
     >>> ar = mg.anderson_rubin(res)
     >>> lo, hi = ar.intervals[0]
     >>> bool(abs(ar.wald(hi) - ar.critical_value) < 1e-6)
