@@ -93,3 +93,20 @@ def test_checklist_refuses_other_results_and_plot_takes_one_result(abdata: mg.Pa
     label = fig.axes[0].get_yticklabels()[0].get_text()
     assert "2 checks fail: Hansen, diff-Hansen GMM instruments" in label
     plt.close(fig)
+
+
+def test_bond_bounds_on_five_year_averages_use_the_period_length() -> None:
+    # GMM lags count periods (1990, 1995, ...); mg.fit's lags count years, so the bounds
+    # regress on L(log_gdppc, 5), with year effects as the GMM's time dummies.
+    panel = mg.load_dataset("remittances_sim").transform(average=5)
+    res = mg.gmm("growth L.log_gdppc remittances investment yr*, gmm(L.log_gdppc, lag(1 2) "
+                 "collapse) gmm(remittances investment, lag(2 3) collapse) iv(yr*, eq(level)) "
+                 "twostep robust", panel, time_dummies=True)
+    assert res.effects == "twoway"
+    cl = mg.gmm_checklist(res, panel, warn=False, time_dummies=True)
+    rhs = "L(log_gdppc, 5) + remittances + investment"
+    with pytest.warns(mg.errors.DroppedDataWarning):
+        fe = mg.fit(f"growth ~ {rhs}", panel, estimator="fe", effects="twoway")
+    with pytest.warns(mg.errors.DroppedDataWarning):
+        ols = mg.fit(f"growth ~ {rhs}", panel, estimator="pooled", effects="time")
+    assert cl.bounds == (fe.params["L5.log_gdppc"], ols.params["L5.log_gdppc"])

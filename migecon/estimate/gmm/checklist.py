@@ -44,13 +44,27 @@ __all__ = ["Check", "GMMChecklist", "gmm_checklist"]
 _OP = re.compile(r"^([LDF])(\d*)\.(.+)$")
 
 
-def _fit_term(name: str) -> str:
-    """``L2.n`` -> ``L(n, 2)``; ``D.x`` -> ``D(x)`` (mg.fit's spelling)."""
+def _fit_term(name: str, step: int = 1) -> str:
+    """``L2.n`` -> ``L(n, 2)``; ``D.x`` -> ``D(x)`` (mg.fit's spelling).
+
+    ``step`` is the spacing of the time index (5 for five-year averages labelled
+    1990, 1995, ...): GMM lags count periods, mg.fit's count time units.
+    """
     m = _OP.match(name)
     if not m:
         return name
-    op, k, var = m.group(1), int(m.group(2) or 1), _fit_term(m.group(3))
+    op, k, var = m.group(1), int(m.group(2) or 1) * step, _fit_term(m.group(3), step)
     return f"{op}({var}, {k})" if op != "D" or k != 1 else f"D({var})"
+
+
+def _time_step(data: Any) -> int:
+    try:
+        times = np.unique(np.asarray(data.data.index.get_level_values(1), dtype=float))
+    except (AttributeError, TypeError, ValueError):
+        return 1
+    gaps = np.diff(times)
+    gaps = gaps[gaps > 0]
+    return int(gaps.min()) if gaps.size and float(gaps.min()).is_integer() else 1
 
 
 def _bounds(res: Result, data: Any, term: str) -> tuple[Check, tuple[float, float] | None]:
@@ -60,22 +74,26 @@ def _bounds(res: Result, data: Any, term: str) -> tuple[Check, tuple[float, floa
     cols = set(getattr(data, "columns", []))
     kept = [n for n in slopes if _OP.sub(r"\3", n) in cols or n in cols]
     dep = res.dependent
-    formula = f"{_fit_term(dep)} ~ " + " + ".join(_fit_term(n) for n in kept)
+    step = _time_step(data)
+    formula = f"{_fit_term(dep, step)} ~ " + " + ".join(_fit_term(n, step) for n in kept)
     with warnings.catch_warnings():
         # the benchmarks drop rows the GMM sample also lacks; that is expected here
         warnings.simplefilter("ignore", MigeconWarning)
-        ols = fit(formula, data, estimator="pooled", effects="none")
-        fe = fit(formula, data, estimator="fe", effects="entity")
+        # period effects in the GMM equation that are not columns of the data
+        # (time_dummies=True) become the benchmarks' year effects
+        dummies = [n for n in slopes if n not in kept]
+        timed = res.effects == "twoway" and bool(dummies)
+        ols = fit(formula, data, estimator="pooled", effects="time" if timed else "none")
+        fe = fit(formula, data, estimator="fe", effects="twoway" if timed else "entity")
     from migecon.estimate.postestimation import _aliases
 
-    key = next(n for n in fe.params.index if term in _aliases(str(n))
-               or _fit_term(term) in _aliases(str(n)))
+    key = next(n for n in fe.params.index if _fit_term(term, step) in _aliases(str(n)))
     lo, hi = float(fe.params[key]), float(ols.params[key])
     b = float(res.params[term])
     inside = bool(min(lo, hi) <= b <= max(lo, hi))
     return Check("Bond bounds", inside, b,
-                 f"{term}: FE {lo:.4g} <= GMM {b:.4g} <= pooled OLS {hi:.4g}" +
-                 ("" if inside else " is violated: the GMM estimate lies outside the bounds "
+                 f"{term}: FE {lo:.4g}, GMM {b:.4g}, pooled OLS {hi:.4g}: " +
+                 ("GMM lies between them" if inside else "GMM lies outside the bounds "
                   "(weak or invalid instruments)")), (lo, hi)
 
 
