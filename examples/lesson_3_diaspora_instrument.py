@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import warnings
 from pathlib import Path
 
 import migecon as mg
@@ -54,6 +55,10 @@ def main(argv: list[str] | None = None) -> mg.MonteCarloResult:
                 cov_type="clustered")
     print("One simulated panel, FE-2SLS:")
     print(iv.summary, "\n")
+    print("First stage (model's clustered SEs):")
+    print(iv.first_stage.T, "\n")
+    print(mg.anderson_rubin(iv), "\n")
+    weak_instrument(args.seed)
     mc = mg.monte_carlo(dgp, {
         "FE-OLS": fit_spec("growth ~ remittances", estimator="fe", cov_type="clustered"),
         "FE-IV (diaspora-weighted host income)": fit_spec(
@@ -64,6 +69,23 @@ def main(argv: list[str] | None = None) -> mg.MonteCarloResult:
         for suffix in ("md", "csv", "png"):
             print(f"wrote {mc.save(args.out / f'lesson3.{suffix}')}")
     return mc
+
+
+def weak_instrument(seed: int) -> None:
+    """The same design with a tenth of the instrument's strength: the fit warns."""
+    panel = EndogenousRemittancesDGP(pi=0.1).simulate(seed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        iv = mg.fit("growth ~ [remittances ~ host_income]", panel, estimator="iv",
+                    effects="twoway", cov_type="clustered")
+    for w in caught:
+        print(f"{type(w.message).__name__}: {w.message}")
+    fs = iv.first_stage.loc["remittances"]
+    print(f"Weak design: robust (Kleibergen-Paap) F = {fs['kp_f']:.2f}, effective F = "
+          f"{fs['effective_f']:.2f} (critical value {fs['effective_f_crit']:.1f}); 2SLS "
+          f"{iv.params['remittances']:.3f}, Wald 95% CI "
+          f"{[round(v, 3) for v in iv.conf_int().loc['remittances']]}")
+    print(mg.anderson_rubin(iv), "\n")
 
 
 if __name__ == "__main__":

@@ -164,6 +164,13 @@ def main(argv: list[str] | None = None) -> mg.Result:
     print("Referee checklist")
     for line in referee_checklist(res, ols, fe):
         print(f"  - {line}")
+    # The same checks as a library call, plus the refit with collapsing toggled; each
+    # failing check is an EstimationWarning (printed here rather than raised).
+    with warnings.catch_warnings(record=True) as flagged:
+        warnings.simplefilter("always", mg.errors.EstimationWarning)
+        checklist = mg.gmm_checklist(res, panel, bounds_term="L.log_gdppc", time_dummies=True)
+    print(checklist)
+    print(f"({len(flagged)} warning(s) raised)\n")
 
     deeper = mg.gmm(MAIN.format(controls=CONTROLS, a=1, b=3, c=2, d=4), panel,
                     time_dummies=True)

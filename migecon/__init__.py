@@ -29,6 +29,16 @@ from typing import TYPE_CHECKING, Any
 #: imports the module on first access and caches the name in this namespace.
 _EXPORTS: dict[str, str] = {
     "ardl": "migecon.estimate.heterogeneous.ardl",
+    "anderson_rubin": "migecon.estimate.linear.weakiv",
+    "ARConfidenceSet": "migecon.estimate.linear.weakiv",
+    "first_stage": "migecon.estimate.linear.weakiv",
+    "Combination": "migecon.estimate.postestimation",
+    "lincom": "migecon.estimate.postestimation",
+    "nlcom": "migecon.estimate.postestimation",
+    "wald_test": "migecon.estimate.postestimation",
+    "long_run": "migecon.estimate.postestimation",
+    "gmm_checklist": "migecon.estimate.gmm.checklist",
+    "GMMChecklist": "migecon.estimate.gmm.checks",
     "bera_sosa_yoon": "migecon.estimate.diagnostics.specification",
     "BootstrapResult": "migecon.estimate.linear.bootstrap",
     "breusch_pagan": "migecon.estimate.diagnostics.specification",
@@ -114,8 +124,10 @@ _MODULES: dict[str, str] = {
 }
 
 __all__ = [
+    "ARConfidenceSet",
     "BootstrapResult",
     "BuildReport",
+    "Combination",
     "CommonShocksDGP",
     "CountryProfile",
     "CovarianceInfo",
@@ -123,6 +135,7 @@ __all__ = [
     "DynamicPanelDGP",
     "EndogenousRemittancesDGP",
     "FewClustersDGP",
+    "GMMChecklist",
     "InstrumentProliferationDGP",
     "MonteCarloResult",
     "Panel",
@@ -135,6 +148,7 @@ __all__ = [
     "VariableMeta",
     "VintageDiff",
     "__version__",
+    "anderson_rubin",
     "ardl",
     "bera_sosa_yoon",
     "breusch_pagan",
@@ -151,8 +165,10 @@ __all__ = [
     "diaspora_weighted_growth",
     "errors",
     "f_test_effects",
+    "first_stage",
     "fit",
     "gmm",
+    "gmm_checklist",
     "gmm_diagnostics_plot",
     "gmm_summary",
     "groupwise_heteroskedasticity",
@@ -163,16 +179,19 @@ __all__ = [
     "host_weighted",
     "im_pesaran_shin",
     "levin_lin_chu",
+    "lincom",
     "list_datasets",
     "list_replications",
     "load_dataset",
     "load_study",
+    "long_run",
     "maddala_wu",
     "marginal_effect_plot",
     "marginal_effects",
     "migrant_weights",
     "monte_carlo",
     "nickell_bias",
+    "nlcom",
     "partial_regression_plot",
     "pesaran_cd",
     "ppml",
@@ -191,6 +210,7 @@ __all__ = [
     "specification_grid",
     "trends_plot",
     "vintage_diff",
+    "wald_test",
     "wild_bootstrap",
     "wooldridge_serial",
     "wooldridge_serial_fe",
@@ -264,6 +284,8 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
         honda,
     )
     from migecon.estimate.diagnostics.unitroot import im_pesaran_shin, levin_lin_chu, maddala_wu
+    from migecon.estimate.gmm.checklist import gmm_checklist
+    from migecon.estimate.gmm.checks import GMMChecklist
     from migecon.estimate.gmm.estimator import gmm
     from migecon.estimate.gmm.output import gmm_summary
     from migecon.estimate.gravity.ppml import ppml
@@ -271,6 +293,8 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
     from migecon.estimate.heterogeneous.ardl import ardl
     from migecon.estimate.linear.bootstrap import BootstrapResult, wild_bootstrap
     from migecon.estimate.linear.static import fit
+    from migecon.estimate.linear.weakiv import ARConfidenceSet, anderson_rubin, first_stage
+    from migecon.estimate.postestimation import Combination, lincom, long_run, nlcom, wald_test
     from migecon.estimate.results import CovarianceInfo, Result, TestResult
     from migecon.estimate.shiftshare import (
         rotemberg_weights,

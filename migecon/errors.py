@@ -14,6 +14,7 @@ from __future__ import annotations
 __all__ = [
     "AbsorbedVariableError",
     "CacheError",
+    "CacheWarning",
     "DataError",
     "DroppedDataWarning",
     "DuplicateKeyError",
@@ -94,6 +95,10 @@ class ProvenanceWarning(MigeconWarning):
 
 class InterpolationWarning(MigeconWarning):
     """Values were interpolated; they are flagged in the panel."""
+
+
+class CacheWarning(MigeconWarning):
+    """A cache could not be written (or read); the data were still obtained and returned."""
 
 
 class EstimationWarning(MigeconWarning):

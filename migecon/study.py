@@ -105,6 +105,8 @@ from pathlib import Path
 from typing import Any
 
 from migecon.errors import MigeconError, SpecificationError
+from migecon.expressions import validate_formula
+from migecon.outputs import check_id, inside, write_file, write_text
 
 __all__ = ["FIGURE_KINDS", "StudyRun", "StudySpec", "load_study", "register", "run_study"]
 
@@ -276,6 +278,8 @@ def load_study(path: str | Path, *, data: str | Path | None = None) -> StudySpec
     _only(diagnose, ("formula",), f"{where} [diagnose]")
     if diagnose and not isinstance(diagnose.get("formula"), str):
         raise SpecificationError(f"{where} [diagnose]: formula = \"y ~ x\" is required")
+    if diagnose:
+        validate_formula(diagnose["formula"], what=f"{where} [diagnose]: formula")
     if not models and not figures and not diagnose:
         raise SpecificationError(f"{where}: nothing to do; add a [[model]], a [[figure]] or "
                                  "[diagnose]")
@@ -337,7 +341,7 @@ def _output(d: Any, i: int, where: str, what: str, model_ids: list[str]) -> Outp
 
     if not isinstance(d, Mapping):
         raise SpecificationError(f"{where} [[{what}]] #{i + 1}: must be a table")
-    oid = str(d.get("id", f"{what}{i + 1}"))
+    oid = check_id(d.get("id", f"{what}{i + 1}"), f"{where} [[{what}]] id")
     where = f"{where} [[{what}]] {oid!r}"
     allowed = ("id", "models", "formats", "options") + (("kind",) if what == "figure" else ())
     _only(d, allowed, where)
@@ -371,7 +375,8 @@ def _output(d: Any, i: int, where: str, what: str, model_ids: list[str]) -> Outp
 
 # ------------------------------------------------------------------ running
 def run_study(path: str | Path, *, out: str | Path | None = None, force: bool = False,
-              quiet: bool = False, data: str | Path | None = None) -> StudyRun:
+              quiet: bool = False, data: str | Path | None = None,
+              allow_outside_output: bool = False) -> StudyRun:
     """Run a study file: load and prepare the data, fit the models, write the outputs.
 
     Parameters
@@ -382,12 +387,17 @@ def run_study(path: str | Path, *, out: str | Path | None = None, force: bool = 
         Output folder (default: the study's ``output``, relative to the file).
     force : bool
         Replace files a previous run wrote. Without it, the run stops before
-        estimating anything if one of its output files exists.
+        estimating anything if one of its output files exists (a symbolic
+        link counts, even a dangling one). Links are replaced, never followed.
     quiet : bool
         Do not print progress.
     data : str or Path, optional
         The folder a recipe's file paths are relative to (replaces the study's
         ``[dataset] data``; see :func:`load_study`).
+    allow_outside_output : bool
+        Accept a ``[study] output`` folder outside the study file's folder
+        (``--allow-outside-output``). Without it such a study stops before
+        anything is read or written; ``out`` is always accepted.
 
     Returns
     -------
@@ -399,8 +409,16 @@ def run_study(path: str | Path, *, out: str | Path | None = None, force: bool = 
     """
     spec = load_study(path, data=data)
     folder = Path(out) if out is not None else spec.output
+    if out is None and not allow_outside_output and not inside(spec.output,
+                                                                spec.path.parent):
+        raise SpecificationError(
+            f"{spec.path.name} [study]: output resolves to {os.path.realpath(spec.output)}, "
+            f"outside the study's folder {spec.path.parent}; a study file may only write "
+            "beside itself. Pass --allow-outside-output (allow_outside_output=True) if you "
+            "mean it, or choose the folder with --out")
     planned = _planned_files(spec, folder)
-    existing = [p for p in planned if p.exists()]
+    # lexists: a dangling link counts too (it would otherwise be written through).
+    existing = [p for p in planned if os.path.lexists(p)]
     if existing and not force:
         raise FileExistsError(
             f"{len(existing)} output file(s) of this study exist already, e.g. {existing[0]}; "
@@ -457,22 +475,16 @@ def run_study(path: str | Path, *, out: str | Path | None = None, force: bool = 
             warnings.simplefilter("always")
             report = diagnose(panel, spec.diagnose, show=False)
         diagnose_notes = [f"{w.category.__name__}: {w.message}" for w in caught]
-        target = folder / "diagnostics.txt"
-        target.write_text(str(report) + "\n", encoding="utf-8")
-        files.append(target)
+        files.append(write_text(folder, "diagnostics.txt", str(report) + "\n"))
     if results:
-        target = folder / "results.json"
-        target.write_text(json.dumps({k: r.to_dict() for k, r in results.items()}, indent=1),
-                          encoding="utf-8")
-        files.append(target)
+        files.append(write_text(folder, "results.json", json.dumps(
+            {k: r.to_dict() for k, r in results.items()}, indent=1)))
 
     manifest = _manifest(spec, panel, data_notes, model_info, files, folder, started,
                          time.perf_counter() - clock)
     if spec.diagnose:
         manifest["diagnose"] = {"formula": spec.diagnose, "warnings": diagnose_notes}
-    target = folder / "manifest.json"
-    target.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    files.append(target)
+    files.append(write_text(folder, "manifest.json", json.dumps(manifest, indent=1)))
     say("Wrote:\n" + "\n".join(f"  {p}" for p in files))
     return StudyRun(spec=spec, panel=panel, results=results, files=files, manifest=manifest)
 
@@ -521,7 +533,10 @@ def _write_table(table: OutputSpec, results: list[Any], column_labels: list[str]
     except TypeError as exc:
         raise SpecificationError(f"[[table]] {table.id!r}: {exc}; see "
                                  "help(migecon.regression_table) for its options") from exc
-    return [tab.save(folder / f"{table.id}.{fmt}") for fmt in table.formats]
+    def writer(fmt: str) -> Callable[[Path], object]:
+        return lambda tmp: tab.save(tmp, format=fmt)
+
+    return [write_file(folder, f"{table.id}.{fmt}", writer(fmt)) for fmt in table.formats]
 
 
 def _write_figure(fig_spec: OutputSpec, results: list[Any], model_labels: list[str],
@@ -548,11 +563,12 @@ def _write_figure(fig_spec: OutputSpec, results: list[Any], model_labels: list[s
             from exc
     written = []
     for fmt in fig_spec.formats:
-        target = folder / f"{fig_spec.id}.{fmt}"
         # No creation date and fixed SVG element ids keep files byte-identical across runs.
+        def save(tmp: Path, fmt: str = fmt) -> None:
+            fig.savefig(tmp, format=fmt, metadata=_figure_metadata(fmt))
+
         with plt.rc_context({"svg.hashsalt": "migecon"}):
-            fig.savefig(target, metadata=_figure_metadata(fmt))
-        written.append(target)
+            written.append(write_file(folder, f"{fig_spec.id}.{fmt}", save))
     plt.close(fig)
     return written
 
@@ -631,9 +647,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--data", metavar="DIR",
                         help="folder the recipe's file paths are relative to (replaces the "
                              "study's [dataset] data), e.g. your download of the WDI files")
+    parser.add_argument("--allow-outside-output", action="store_true",
+                        help="accept a [study] output folder outside the study file's folder")
     parser.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    run_study(args.study, out=args.out, force=args.force, quiet=args.quiet, data=args.data)
+    run_study(args.study, out=args.out, force=args.force, quiet=args.quiet, data=args.data,
+              allow_outside_output=args.allow_outside_output)
     return 0

@@ -155,7 +155,8 @@ def test_bootstrap_bad_input() -> None:
         mg.wild_bootstrap(res, "z")
     with pytest.raises(mg.errors.SpecificationError, match="not kept"):
         mg.wild_bootstrap(res, "x", cluster="region")
-    iv = mg.fit("y ~ w + [x ~ year]", panel, estimator="pooled", effects="none")
+    with pytest.warns(mg.errors.EstimationWarning, match="weak instruments: year for x"):
+        iv = mg.fit("y ~ w + [x ~ year]", panel, estimator="pooled", effects="none")
     with pytest.raises(mg.errors.SpecificationError, match="IV models"):
         mg.wild_bootstrap(iv, "x")
     restored = mg.Result.from_dict(res.to_dict())

@@ -267,10 +267,12 @@ def test_cache_file_records_provenance(tmp_path: Path, server: FakeWorldBankAPI)
     api = _api(tmp_path, server)
     data = api.fetch(["SYN.REMIT"])
     path = api.cache_path("SYN.REMIT")
-    assert path.parent == tmp_path / "cache" and path.name == "SYN.REMIT.parquet"
+    assert path.parent == tmp_path / "cache"
+    assert path.name == f"SYN.REMIT.{api.cache_key()}.parquet"
     record = json.loads(pq.read_schema(path).metadata[b"migecon.wdi_api"])
     assert record["lastupdated"] == "2025-07-01"
     assert record["endpoint"] == server.endpoint
+    assert (record["lang"], record["db"]) == ("en", None)
     assert record["content_hash"] == data.meta["SYN.REMIT"].content_hash
     assert record["retrieved"] == data.meta["SYN.REMIT"].retrieved
 
@@ -292,7 +294,8 @@ def test_years_filter_after_the_cache(tmp_path: Path, server: FakeWorldBankAPI) 
 def test_offline_hit_uses_only_the_cache(tmp_path: Path, server: FakeWorldBankAPI) -> None:
     online = _api(tmp_path, server).fetch(["SYN.GDP"])
     before = server.n_requests()
-    offline = WDIApi(tmp_path / "cache", endpoint=_closed_port_endpoint(), offline=True,
+    # The cache is keyed by endpoint (and language, db): offline reads the same endpoint's copy.
+    offline = WDIApi(tmp_path / "cache", endpoint=server.endpoint, offline=True,
                      progress=False).fetch(["SYN.GDP"])
     assert server.n_requests() == before
     pd.testing.assert_frame_equal(online.values, offline.values)
@@ -444,10 +447,12 @@ def test_indicator_without_data_is_empty_not_an_error(tmp_path: Path,
 @pytest.mark.parametrize("fault", ["malformed", "xml"])
 def test_malformed_json_is_a_clear_error(tmp_path: Path, server: FakeWorldBankAPI,
                                          fault: str) -> None:
-    server.faults["SYN.GDP"].append(fault)
-    with pytest.raises(SourceError, match=r"not valid JSON .*starts with"):
-        _api(tmp_path, server).fetch(["SYN.GDP"])
-    assert server.n_requests("SYN.GDP") == 1
+    # A body that is cut short or not JSON is retried like a 5xx, then reported.
+    server.faults["SYN.GDP"].extend([fault] * 3)
+    with pytest.raises(SourceError, match=r"failed 3 time.*not valid JSON .*starts with"):
+        _api(tmp_path, server, retries=2).fetch(["SYN.GDP"])
+    assert server.n_requests("SYN.GDP") == 3
+    assert not list((tmp_path / "cache").glob("*.parquet"))
 
 
 def test_api_error_message_is_reported(tmp_path: Path, server: FakeWorldBankAPI) -> None:

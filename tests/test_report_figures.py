@@ -239,8 +239,16 @@ def test_gmm_diagnostics_plot_shows_each_test_and_instrument_count() -> None:
     assert bars == [48.0, 160.0]
     groups = next(line for line in right.get_lines() if line.get_label() == "groups")
     assert list(groups.get_xdata()) == [118.0, 118.0]
+    # The second specification has 160 instruments for 118 groups and a Sargan p of
+    # 0.02: its label names the two failing checks of mg.gmm_checklist.
     assert [t.get_text() for t in left.get_yticklabels()] == [
-        "(1) System GMM (two-step)", "(2) Difference GMM"]
+        "(1) System GMM (two-step)", "(2) Difference GMM\n2 checks fail: Instruments, Sargan"]
+
+
+def test_gmm_diagnostics_plot_accepts_one_result() -> None:
+    fig = mg.gmm_diagnostics_plot(system_gmm())
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
+        "(1) System GMM (two-step)"]
 
 
 def test_specification_curve_sorts_estimates_and_marks_choices() -> None:

@@ -15,16 +15,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 
 from migecon.errors import DataError, SpecificationError
+from migecon.expressions import FUNCTIONS, validate_formula
 from migecon.panel.transform import lag as panel_lag
 
 __all__ = ["ParsedFormula", "design", "parse_formula"]
 
 _OP = re.compile(r"\b([LDF])\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:,\s*(-?\d+)\s*)?\)")
+
+
+#: What formulaic may see besides the data and its own transforms (C, I, center, scale).
+_CONTEXT = {**FUNCTIONS, "np": SimpleNamespace(**FUNCTIONS)}
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,10 @@ def parse_formula(formula: str) -> ParsedFormula:
     >>> parse_formula("g ~ x + [r ~ z1 + z2]")
     ParsedFormula(dependent='g', exog='x', endog='r', instruments='z1 + z2')
     """
+    if not isinstance(formula, str):
+        raise SpecificationError(f"formula must be text such as 'y ~ x1 + x2'; got "
+                                 f"{type(formula).__name__}")
+    original = formula
     if formula.count("~") == 0:
         raise SpecificationError(
             f"formula {formula!r} has no '~'; write it as 'y ~ x1 + x2'")
@@ -70,6 +80,8 @@ def parse_formula(formula: str) -> ParsedFormula:
     rhs = re.sub(r"\+\s*\+", "+", rhs).strip().strip("+").strip()
     if not lhs:
         raise SpecificationError("formula has no dependent variable left of '~'")
+    # Terms are parsed against an allow-list, never evaluated as Python.
+    validate_formula(original)
     return ParsedFormula(dependent=lhs, exog=rhs or "1", endog=endog, instruments=instruments)
 
 
@@ -219,8 +231,9 @@ def _model_matrix(spec: str, frame: pd.DataFrame) -> pd.DataFrame:
     """
     from formulaic import model_matrix
 
+    # An explicit context: formulaic otherwise looks names up in the caller's frame.
     with np.errstate(divide="ignore", invalid="ignore"):
-        mm = model_matrix(spec, frame, na_action="ignore")
+        mm = model_matrix(spec, frame, na_action="ignore", context=_CONTEXT)
     values = np.asarray(mm, dtype=float)
     bad = np.isnan(values)
     if bad.any():

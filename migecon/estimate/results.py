@@ -13,129 +13,17 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+# Defined in records (so modules the Result methods call can use them without an
+# import cycle); re-exported here, where they have always been imported from.
+from migecon.estimate.records import CovarianceInfo, TestResult
+
 __all__ = ["CovarianceInfo", "Result", "TestResult"]
-
-
-@dataclass(frozen=True)
-class TestResult:
-    """A specification test: statistic, degrees of freedom, p-value, null.
-
-    Parameters
-    ----------
-    name : str
-        E.g. ``"Hausman"``.
-    stat : float
-        The test statistic.
-    pvalue : float
-        Its p-value.
-    df : float or tuple of float or None
-        Degrees of freedom (a pair for F tests).
-    distribution : str
-        ``"chi2"``, ``"F"``, ``"normal"``, ...
-    null : str
-        The null hypothesis in words.
-    note : str
-        Anything a reader must know (variant, convention).
-    caveat : str
-        A problem with the test as it was run (printed with it, and by
-        ``mg.diagnose``), e.g. a Hausman test of models on different samples.
-    """
-
-    __test__ = False  # not a pytest test class, despite the name
-
-    name: str
-    stat: float
-    pvalue: float
-    df: float | tuple[float, float] | None = None
-    distribution: str = "chi2"
-    null: str = ""
-    note: str = ""
-    caveat: str = ""
-
-    def __str__(self) -> str:
-        df = "" if self.df is None else f"({_fmt_df(self.df)})"
-        text = (f"{self.name}: {self.distribution}{df} = {self.stat:.4g}, "
-                f"p = {self.pvalue:.4g}. H0: {self.null}")
-        return text + (f"\n  CAVEAT: {self.caveat}" if self.caveat else "")
-
-
-def _fmt_df(df: float | tuple[float, float]) -> str:
-    if isinstance(df, tuple):
-        return ", ".join(f"{d:g}" for d in df)
-    return f"{df:g}"
-
-
-@dataclass(frozen=True)
-class CovarianceInfo:
-    """How the covariance of the estimates was computed.
-
-    Parameters
-    ----------
-    cov_type : str
-        ``"unadjusted"``, ``"robust"``, ``"clustered"``, ``"driscoll-kraay"``,
-        ``"windmeijer"``, ...
-    description : str
-        One line for table notes, e.g. ``"clustered by country (120 clusters)"``.
-    n_clusters : int or tuple of int or None
-        Number of clusters (two values for two-way clustering).
-    cluster_by : str or None
-        What was clustered on.
-    small_sample : str
-        The finite-sample convention (``"none"``, ``"stata"``, ...).
-    dist : {"t", "normal"}
-        Reference distribution for t statistics and intervals.
-    df_resid : float or None
-        Degrees of freedom of the t distribution when ``dist == "t"``.
-    kernel, bandwidth : str, float or None
-        For HAC / Driscoll-Kraay covariances.
-    adjustment : str
-        The finite-sample factor applied, in words (e.g.
-        ``"G/(G-1)·(N-1)/(N-K) = 1.0204"``).
-    """
-
-    cov_type: str
-    description: str
-    n_clusters: int | tuple[int, ...] | None = None
-    cluster_by: str | None = None
-    small_sample: str = "none"
-    dist: Literal["t", "normal"] = "normal"
-    df_resid: float | None = None
-    kernel: str | None = None
-    bandwidth: float | None = None
-    adjustment: str = ""
-
-    @property
-    def convention(self) -> str:
-        """The small-sample convention in force, in words ("" where it makes no difference).
-
-        migecon's default (``small_sample="none"``) applies no finite-sample
-        factor to sandwich covariances and uses normal p-values; Stata's
-        conventions are ``small_sample="stata"`` (see docs/methods.md).
-
-        Examples
-        --------
-        >>> info = CovarianceInfo("clustered", "clustered by country (50 clusters)")
-        >>> info.convention.split(" (")[0]
-        'CR0: no small-sample factor, normal p-values'
-        >>> CovarianceInfo("unadjusted", "conventional").convention
-        ''
-        """
-        sandwich = {"robust": "HC0", "clustered": "CR0", "driscoll-kraay": "HAC"}.get(
-            self.cov_type)
-        if sandwich is None:
-            return ""
-        p = "t" if self.dist == "t" else "normal"
-        if self.small_sample == "none":
-            return (f"{sandwich}: no small-sample factor, {p} p-values (small_sample='none'; "
-                    "Stata's convention is small_sample='stata')")
-        factor = f" {self.adjustment}" if self.adjustment else ""
-        return f"small_sample={self.small_sample!r}: Stata's factor{factor}, {p} p-values"
 
 
 @dataclass(frozen=True)
@@ -281,6 +169,39 @@ class Result:
         if self.truth:
             out["true_value"] = [self.truth.get(t, np.nan) for t in self.params.index]
         return out
+
+    # ------------------------------------------------------ post-estimation
+    # Thin wrappers: the algebra lives in migecon.estimate.postestimation.
+    def wald_test(self, restrictions: str | list[str]) -> TestResult:
+        """Joint Wald test, e.g. ``"x1 = 0, x2 = x3"`` (see :func:`migecon.wald_test`)."""
+        from migecon.estimate.postestimation import wald_test
+
+        return wald_test(self, restrictions)
+
+    def lincom(self, expression: str, level: float = 0.95) -> Any:
+        """Linear combination with its standard error (see :func:`migecon.lincom`)."""
+        from migecon.estimate.postestimation import lincom
+
+        return lincom(self, expression, level)
+
+    def nlcom(self, expression: str, level: float = 0.95) -> Any:
+        """Delta-method inference on ``g(b)`` (see :func:`migecon.nlcom`)."""
+        from migecon.estimate.postestimation import nlcom
+
+        return nlcom(self, expression, level)
+
+    def long_run(self, level: float = 0.95, terms: list[str] | None = None) -> pd.DataFrame:
+        """Long-run effects of a dynamic model (see :func:`migecon.long_run`)."""
+        from migecon.estimate.postestimation import long_run
+
+        return long_run(self, level, terms)
+
+    @property
+    def first_stage(self) -> pd.DataFrame:
+        """First-stage diagnostics of an IV model (see :func:`migecon.first_stage`)."""
+        from migecon.estimate.linear.weakiv import first_stage
+
+        return first_stage(self)
 
     # -------------------------------------------------------------- display
     @property

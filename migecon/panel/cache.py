@@ -39,16 +39,31 @@ def cache_dir(*parts: str, create: bool = True) -> Path:
     return path
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object], *,
+                 keep_suffix: bool = False) -> Path:
     """Call ``write(tmp_path)`` then rename ``tmp_path`` to ``path`` atomically.
 
     ``write`` receives a temporary path in the target folder and must create
     the file there (e.g. ``lambda p: df.to_parquet(p)``). On any error the
-    temporary file is removed and ``path`` is left as it was.
+    temporary file is removed and ``path`` is left as it was. If ``path`` is
+    a symbolic link, the link itself is replaced by the new file: the file it
+    pointed to is never written. ``keep_suffix`` ends the temporary name in
+    ``path``'s suffix (for writers that choose the format by extension).
+
+    Examples
+    --------
+    >>> folder = getfixture("tmp_path")
+    >>> (folder / "elsewhere.txt").write_text("keep")
+    4
+    >>> (folder / "out.txt").symlink_to(folder / "elsewhere.txt")
+    >>> _ = atomic_write_bytes(folder / "out.txt", b"new")
+    >>> (folder / "out.txt").is_symlink(), (folder / "elsewhere.txt").read_text()
+    (False, 'keep')
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+    suffix = f".tmp{target.suffix}" if keep_suffix else ".tmp"
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix,
                                     dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)

@@ -362,10 +362,18 @@ class ReplicationReport:
         return target
 
     def write(self, out_dir: str | Path) -> list[Path]:
-        """Write ``<id>.md`` and ``<id>.html`` into ``out_dir``; returns the paths."""
-        folder = Path(out_dir)
-        return [self.save(folder / f"{self.spec.id}.md"),
-                self.save(folder / f"{self.spec.id}.html")]
+        """Write ``<id>.md`` and ``<id>.html`` into ``out_dir``; returns the paths.
+
+        The files are written atomically and only directly inside ``out_dir``
+        (a symbolic link there is replaced, not followed); an id that is not a
+        safe file name is refused before anything is written.
+        """
+        from migecon.outputs import check_id, write_file
+
+        check_id(self.spec.id, "replication id")
+        # The temporary file keeps the extension, which selects the format.
+        return [write_file(out_dir, f"{self.spec.id}.{ext}", self.save)
+                for ext in ("md", "html")]
 
 
 def _md(text: str) -> str:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from migecon.errors import DataError, MigeconError, SpecificationError
 from migecon.estimate.results import Result
+from migecon.expressions import evaluate
 from migecon.panel.core import Panel
 from migecon.replicate.report import FAILING, Cell, ReplicationReport
 from migecon.replicate.spec import (
@@ -347,11 +348,8 @@ def apply_transforms(panel: Panel, steps: Sequence[TransformSpec]) -> Panel:
                 new[f"{step.prefix}{year}"] = pd.Series(
                     (times == year).astype(float), index=data.index)
         else:
-            try:
-                new[step.name] = pd.Series(data.eval(step.expr), index=data.index)
-            except Exception as exc:  # pandas raises many types for a bad expression
-                raise SpecificationError(f"{where}: cannot evaluate {step.expr!r}: {exc}") \
-                    from exc
+            # Parsed and computed with numpy over the columns; never pandas.eval.
+            new[step.name] = evaluate(step.expr, data, what=f"{where}: expr")
         panel = panel.with_columns(new)
     return panel
 

@@ -77,6 +77,8 @@ from pathlib import Path
 from typing import Any
 
 from migecon.errors import SpecificationError
+from migecon.expressions import validate_expression, validate_formula
+from migecon.outputs import check_id
 
 __all__ = [
     "DatasetSpec",
@@ -302,8 +304,11 @@ def table_spec_from_dict(raw: Mapping[str, Any], *, name: str, path: str = "") -
     if dup:
         raise SpecificationError(f"{where}: model ids must be unique; repeated: {dup}")
     stats = tuple(_statistic(s, i, where, ids) for i, s in enumerate(raw.get("statistic", [])))
+    # The id names the report files (<id>.md, <id>.html): refused before anything runs.
+    table_id = check_id(table.get("id", name), f"{where} [table] id"
+                        + ("" if "id" in table else " (from the file name; set [table] id)"))
     return TableSpec(
-        id=str(table.get("id", name)), title=table["title"], citation=table["citation"],
+        id=table_id, title=table["title"], citation=table["citation"],
         source=table["source"], url=str(table.get("url", "")),
         dataset=_dataset(_table(raw, "dataset", where, required=True), where),
         transforms=tuple(_transform(t, i, where) for i, t in enumerate(raw.get("transform", []))),
@@ -380,6 +385,7 @@ def _transform(d: Any, i: int, where: str) -> TransformSpec:
     elif op == "eval":
         if not (d.get("name") and d.get("expr")):
             raise SpecificationError(f"{where}: eval needs name = ... and expr = ...")
+        validate_expression(d["expr"], what=f"{where}: expr")
     elif not (d.get("name") and d.get("of")):
         raise SpecificationError(f"{where}: {op} needs name = (new column) and of = (variable)")
     years = d.get("years", [])
@@ -429,6 +435,9 @@ def model_method(d: Mapping[str, Any], where: str) -> str:
             f"{where}: method must be one of {', '.join(map(repr, METHODS))}; got {method!r}")
     if method == "fit" and not d.get("formula"):
         raise SpecificationError(f"{where}: method \"fit\" needs formula = \"y ~ x1 + x2\"")
+    if d.get("formula"):
+        # Refused before any data are loaded or any file is written.
+        validate_formula(d["formula"], what=f"{where}: formula")
     if method == "gmm" and not (d.get("command") or d.get("options")):
         raise SpecificationError(
             f"{where}: method \"gmm\" needs command = \"xtabond2-style command\" or options")

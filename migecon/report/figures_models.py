@@ -363,7 +363,7 @@ def marginal_effect_plot(result: Result, x: str, moderator: str, *,
 _GMM_TESTS = (("ar1", "AR(1)"), ("ar2", "AR(2)"), ("sargan", "Sargan"), ("hansen", "Hansen"))
 
 
-def gmm_diagnostics_plot(results: Sequence[Result], *,
+def gmm_diagnostics_plot(results: Result | Sequence[Result], *,
                          model_labels: Sequence[str] | None = None,
                          title: str = "") -> Figure:
     """Specification tests and instrument counts across GMM specifications.
@@ -371,13 +371,15 @@ def gmm_diagnostics_plot(results: Sequence[Result], *,
     Left: p-values of the AR(1), AR(2), Sargan and Hansen tests for each
     specification, with the 0.05 and 0.10 levels and Roodman's (2009) 0.25
     warning line (a Hansen p-value near 1 signals too many instruments, not a
-    good model). Right: the number of instruments beside the number of groups
-    (Roodman's rule of thumb: instruments should not exceed groups).
+    good model), and of every difference-in-Hansen group. Right: the number
+    of instruments beside the number of groups (Roodman's rule of thumb:
+    instruments should not exceed groups). Each label counts the checks of
+    :func:`migecon.gmm_checklist` that fail (without the data-based ones).
 
     Parameters
     ----------
-    results : sequence of Result
-        GMM results (``Result.tests`` keys ``"ar1"``, ``"ar2"``, ``"sargan"``,
+    results : Result or sequence of Result
+        One GMM result or several (``Result.tests`` keys ``"ar1"``, ``"ar2"``, ``"sargan"``,
         ``"hansen"``; ``Result.stats["n_instruments"]``).
     model_labels : sequence of str, optional
         Specification names (default: the models' names).
@@ -396,10 +398,10 @@ def gmm_diagnostics_plot(results: Sequence[Result], *,
     >>> specs = [mg.gmm(base.replace(", iv", f", {g} iv"), panel)
     ...          for g in ("gmm(L.n)", "gmm(L.n, collapse)")]
     >>> fig = mg.gmm_diagnostics_plot(specs, model_labels=["all lags", "collapsed"])
-    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    ['all lags', 'collapsed']
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]   # failing checks named
+    ['all lags\\n1 check fail: diff-Hansen iv(w L.w k ys)', 'collapsed']
     """
-    res_list = list(results)
+    res_list = [results] if isinstance(results, Result) else list(results)
     if not res_list:
         raise SpecificationError("gmm_diagnostics_plot needs at least one result")
     if not any(k in r.tests for r in res_list for k, _ in _GMM_TESTS) and \
@@ -412,6 +414,8 @@ def gmm_diagnostics_plot(results: Sequence[Result], *,
                                  f"{len(model_labels)}")
     names = list(model_labels) if model_labels else [
         f"({i + 1}) {r.model_name or r.estimator}" for i, r in enumerate(res_list)]
+    names = [f"{n}\n{_failing(r)}" if _failing(r) else n
+             for n, r in zip(names, res_list, strict=True)]
     y = np.arange(len(res_list))[::-1].astype(float)
     markers = ("o", "s", "^", "D")
     with _styled():
@@ -424,6 +428,12 @@ def gmm_diagnostics_plot(results: Sequence[Result], *,
                 left.plot([p for p, _ in pts], [v + (j - 1.5) * 0.12 for _, v in pts],
                           markers[j], color=PALETTE[j], label=name, markersize=6,
                           linestyle="none")
+        diff = [(t.pvalue, y[i]) for i, r in enumerate(res_list) for k, t in r.tests.items()
+                if k.startswith("diff_hansen:") and np.isfinite(t.pvalue)]
+        if diff:
+            left.plot([p for p, _ in diff], [v + 0.3 for _, v in diff], "x",
+                      color=PALETTE[4], label="Diff-in-Hansen", markersize=6,
+                      linestyle="none")
         for level, style in ((0.05, ":"), (0.10, "--"), (0.25, "-.")):
             left.axvline(level, color=GREY, linestyle=style, linewidth=0.8)
         left.set_xlim(-0.02, 1.02)
@@ -433,7 +443,7 @@ def gmm_diagnostics_plot(results: Sequence[Result], *,
         left.set_yticklabels(names)
         left.grid(axis="y", visible=False)
         # Legends above the axes: inside they would hide points anywhere in [0, 1].
-        left.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=4, borderaxespad=0,
+        left.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=5, borderaxespad=0,
                     handletextpad=0.2, columnspacing=0.9)
         inst = [float(r.stats.get("n_instruments", np.nan)) for r in res_list]
         groups = [float(r.n_entities or r.stats.get("n_groups", np.nan)) for r in res_list]
@@ -450,6 +460,20 @@ def gmm_diagnostics_plot(results: Sequence[Result], *,
             simulated_caption(fig)
         fig.tight_layout()
     return fig
+
+
+def _failing(res: Result) -> str:
+    """``"2 checks fail: AR(2), Hansen"`` from the checklist, or ``""``."""
+    if not str(res.estimator).startswith("gmm"):
+        return ""
+    from migecon.estimate.gmm.checklist import gmm_checklist
+
+    failed = gmm_checklist(res, warn=False).failed
+    if not failed:
+        return ""
+    return (f"{len(failed)} check{'s' if len(failed) > 1 else ''} fail: "
+            + ", ".join(c.name.replace("Difference-in-Hansen, ", "diff-Hansen ")[:30]
+                        for c in failed))
 
 
 # ------------------------------------------------------ specification curve

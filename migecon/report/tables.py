@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from fnmatch import fnmatchcase
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from migecon.errors import SpecificationError
+from migecon.errors import EstimationWarning, SpecificationError
 from migecon.estimate.results import Result
 from migecon.report.model import Cell, HeaderRow, Row, Section, Span, TableModel
 
@@ -51,15 +52,35 @@ STAT_KEYS: dict[str, str] = {
     "sargan": "Sargan test (p)",
     "hansen": "Hansen test (p)",
     "n_instruments": "Instruments",
+    "iv_instruments": "Excluded instruments (IV)",
+    "first_stage_f": "First-stage F (KP, model's SEs)",
 }
 #: Rows shown by default; a row appears only when at least one model fills it.
 DEFAULT_STATS: tuple[str, ...] = (
     "entity_effects", "time_effects", "nobs", "n_entities", "r2_within", "r2", "se_type",
-    "n_clusters", "ar2", "hansen", "n_instruments")
+    "n_clusters", "ar2", "hansen", "n_instruments", "iv_instruments", "first_stage_f")
 #: File formats :meth:`RegressionTable.save` writes, by name.
 FORMATS = ("txt", "md", "tex", "html", "csv", "xlsx", "docx")
 _EXTENSIONS = {".txt": "txt", ".md": "md", ".markdown": "md", ".tex": "tex", ".html": "html",
                ".htm": "html", ".csv": "csv", ".xlsx": "xlsx", ".docx": "docx"}
+
+
+def _warn_non_finite(results: Sequence[Result], labels: Sequence[str] | None) -> None:
+    """An EstimationWarning, with counts, for every result with non-finite standard errors."""
+    problems = []
+    for i, r in enumerate(results):
+        se = np.asarray(r.std_errors, dtype=float)
+        bad = [str(t) for t, ok in zip(r.std_errors.index, np.isfinite(se), strict=True)
+               if not ok]
+        if bad:
+            name = labels[i] if labels is not None and i < len(labels) else f"model {i + 1}"
+            problems.append(f"{name}: {len(bad)} of {len(se)} ({', '.join(bad[:5])}"
+                            f"{', ...' if len(bad) > 5 else ''})")
+    if problems:
+        warnings.warn("standard errors that are not finite (NaN or infinite) go into this "
+                      "table: " + "; ".join(problems) + ". Those cells cannot be read as "
+                      "precision; check the model (collinearity, too few clusters)",
+                      EstimationWarning, stacklevel=3)
 
 
 def regression_table(
@@ -129,8 +150,13 @@ def regression_table(
         Confidence level when ``se="conf_int"``.
     stats : sequence of str
         Bottom rows, in order: keys of :data:`STAT_KEYS`, or ``"test:<name>"``
-        (p-value of ``result.tests[name]``) or ``"stat:<name>"``
-        (``result.stats[name]``). A row appears only when a model fills it.
+        (p-value of ``result.tests[name]``), ``"stat:<name>"``
+        (``result.stats[name]``) or ``"long_run:<regressor>"`` (the long-run
+        effect of a dynamic model with its delta-method standard error,
+        :meth:`Result.long_run`). A row appears only when a model fills it.
+        IV columns show no R² (meaningless for 2SLS), their excluded
+        instruments and the Kleibergen-Paap first-stage F under the model's
+        own standard errors; "Instruments" counts GMM instruments.
     stat_labels : mapping, optional
         Labels of bottom rows, e.g. ``{"n_entities": "Firms",
         "entity_effects": "Firm effects"}``.
@@ -185,6 +211,7 @@ def regression_table(
         raise SpecificationError(f"level must be between 0 and 1; got {level!r}")
     if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 10:
         raise SpecificationError(f"digits must be an integer from 0 to 10; got {digits!r}")
+    _warn_non_finite(res_list, column_labels)
     levels = _star_levels(stars)
     n = len(res_list)
     res_list = _harmonise(res_list, dict(rename or {}))
@@ -476,10 +503,12 @@ def _stat_getters(digits: int) -> dict[str, Callable[[Result], Cell]]:
         "time_effects": lambda r: Cell("Yes" if r.effects in ("time", "twoway") else "No"),
         "nobs": lambda r: _count(r.nobs),
         "n_entities": lambda r: _count(r.n_entities or r.stats.get("n_groups")),
+        # No R² for IV: the 2SLS residuals are not orthogonal to the regressors, so
+        # 1 - RSS/TSS can be any negative number and measures nothing.
         "r2_within": lambda r: _float_cell(r.rsquared_within, digits)
-        if r.estimator in _STATIC_R2 else Cell(),
+        if r.estimator in _STATIC_R2 and not _is_iv(r) else Cell(),
         "r2": lambda r: _float_cell(r.rsquared, digits)
-        if r.estimator not in _STATIC_R2 else Cell(),
+        if r.estimator not in _STATIC_R2 and not _is_iv(r) else Cell(),
         "r2_overall": lambda r: _float_cell(r.rsquared_overall, digits),
         "se_type": lambda r: Cell(_short_cov(r)),
         "n_clusters": _clusters,
@@ -487,8 +516,33 @@ def _stat_getters(digits: int) -> dict[str, Callable[[Result], Cell]]:
         "ar2": lambda r: _test_p(r, "ar2"),
         "sargan": lambda r: _test_p(r, "sargan"),
         "hansen": lambda r: _test_p(r, "hansen"),
-        "n_instruments": lambda r: _count(r.stats.get("n_instruments")),
+        # Instrument counts per kind of model: GMM counts every column of its
+        # instrument matrix, IV the excluded instruments.
+        "n_instruments": lambda r: _count(r.stats.get("n_instruments"))
+        if r.estimator.startswith("gmm") else Cell(),
+        "iv_instruments": lambda r: _count(r.stats.get("n_excluded_instruments"))
+        if _is_iv(r) else Cell(),
+        "first_stage_f": lambda r: _float_cell(r.stats.get("kp_f", np.nan), 2),
     }
+
+
+def _is_iv(r: Result) -> bool:
+    """An instrumental-variables model of :func:`migecon.fit` (not GMM)."""
+    return ("kp_f" in r.stats or any(k.startswith("first_stage_f:") for k in r.stats)
+            or "2SLS" in r.model_name)
+
+
+def _long_run_cell(r: Result, term: str, digits: int) -> Cell:
+    """``estimate (se)`` of the long-run effect of ``term``, empty if not dynamic."""
+    from migecon.errors import SpecificationError as _Spec
+
+    try:
+        lr = r.long_run(terms=[term])
+    except _Spec:
+        return Cell()
+    est, se = (float(v) for v in lr.loc[[term], ["estimate", "std_error"]].to_numpy()[0])
+    return Cell(f"{_num(est, digits)} ({_num(se, digits)})", est,
+                number_format=_number_format(digits))
 
 
 def _stat_rows(results: list[Result], keys: Sequence[str], labels: dict[str, str],
@@ -496,7 +550,8 @@ def _stat_rows(results: list[Result], keys: Sequence[str], labels: dict[str, str
     if isinstance(keys, str):
         keys = [keys]
     getters = _stat_getters(digits)
-    unknown = [k for k in labels if k not in STAT_KEYS and not k.startswith(("test:", "stat:"))]
+    unknown = [k for k in labels if k not in STAT_KEYS
+               and not k.startswith(("test:", "stat:", "long_run:"))]
     if unknown:
         raise SpecificationError(
             f"stat_labels names unknown rows {unknown}; valid: {', '.join(STAT_KEYS)}, "
@@ -511,6 +566,10 @@ def _stat_rows(results: list[Result], keys: Sequence[str], labels: dict[str, str
             cells = tuple(_test_p(r, name) for r in results)
             found = next((r.tests[name].name for r in results if name in r.tests), name)
             label = labels.get(key, f"{found} (p)")
+        elif key.startswith("long_run:"):
+            name = key[9:]
+            cells = tuple(_long_run_cell(r, name, digits) for r in results)
+            label = labels.get(key, f"Long-run effect of {name} (se)")
         elif key.startswith("stat:"):
             name = key[5:]
             cells = tuple(_float_cell(float(r.stats.get(name, np.nan)), digits)
@@ -519,7 +578,8 @@ def _stat_rows(results: list[Result], keys: Sequence[str], labels: dict[str, str
         else:
             raise SpecificationError(
                 f"unknown statistic {key!r} in stats; valid: {', '.join(STAT_KEYS)}, "
-                "or 'test:<name>' (a key of Result.tests), 'stat:<name>' (of Result.stats)")
+                "or 'test:<name>' (a key of Result.tests), 'stat:<name>' (of Result.stats), "
+                "'long_run:<regressor>' (Result.long_run)")
         if any(c.text for c in cells):
             rows.append(Row(label, cells, "stat", key))
     return rows

@@ -269,6 +269,11 @@ def gmm_summary(result: Result) -> str:
     other = [n for n in result.notes if n.startswith(("Warning", "Dropped", "Simulated"))]
     if other:
         lines += ["", *other]
+    from migecon.estimate.gmm.checks import GMMChecklist, static_checks
+
+    checklist = GMMChecklist(static_checks(result))
+    lines += [_RULE, "Checklist (mg.gmm_checklist(res, data) adds Bond bounds and collapsing):",
+              *(f"  {line}" for line in checklist.lines())]
     return "\n".join(lines)
 
 

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from migecon.errors import SpecificationError
-from migecon.estimate.results import CovarianceInfo
+from migecon.estimate.records import CovarianceInfo
 
 __all__ = ["CLUSTER_DF", "COV_TYPES", "KERNELS", "SMALL_SAMPLE", "CovInputs", "CovSpec",
            "compute_covariance", "kernel_weights", "linearmodels_cov_options",

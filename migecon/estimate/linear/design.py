@@ -38,6 +38,15 @@ __all__ = ["PanelDesign", "build_design", "check_identification", "group_means",
 #: 1e-9 is far above rounding error of demeaning (~1e-15) and far below any
 #: real within variation.
 ABSORBED_RTOL = 1e-9
+#: Largest condition number of the regressors (each column scaled to unit
+#: length) that is estimated. Above it X'X (condition number squared, > 1e14)
+#: has lost all but a couple of its ~16 digits: coefficients of the
+#: collinear regressors are huge and offsetting and their standard errors
+#: meaningless or not finite. Exactly collinear designs are caught before.
+CONDITION_LIMIT = 1e7
+#: Largest magnitude a variable may have: sums of squares of values beyond it
+#: overflow double precision (1.8e308) in a sample of up to ~10^8 rows.
+MAGNITUDE_LIMIT = 1e150
 
 
 @dataclass
@@ -154,12 +163,21 @@ def warn_dropped(dropped: dict[str, int], stacklevel: int = 3) -> None:
 
 
 def _check_finite(frame: pd.DataFrame) -> None:
-    bad = ~np.isfinite(frame.to_numpy(dtype=float))
+    values = frame.to_numpy(dtype=float)
+    bad = ~np.isfinite(values)
     if bad.any():
         cols = [str(c) for c, b in zip(frame.columns, bad.any(axis=0), strict=True) if b]
         raise DataError(
             f"term(s) {cols} have {int(bad.sum())} infinite value(s) (e.g. log of zero); "
             "fix the transformation or set those values to missing")
+    huge = np.abs(values) > MAGNITUDE_LIMIT
+    if huge.any():
+        cols = [str(c) for c, b in zip(frame.columns, huge.any(axis=0), strict=True) if b]
+        raise DataError(
+            f"term(s) {cols} have {int(huge.sum())} value(s) larger than "
+            f"{MAGNITUDE_LIMIT:.0e} in absolute value (largest {np.abs(values).max():.3g}): "
+            "their squares and cross-products overflow double precision. Rescale them "
+            "(e.g. divide by 1e6, or take logs) before estimating")
 
 
 def _check_outcome(d: PanelDesign, panel: Panel) -> None:
@@ -278,7 +296,36 @@ def check_identification(X: np.ndarray, names: list[str], *, raw: np.ndarray | N
         return X, names, absorbed, dropped_names
     if not names:
         raise SpecificationError("no regressor is left to estimate")
+    _check_condition(X, names, kind)
     return X, names, absorbed, []
+
+
+def _check_condition(X: np.ndarray, names: list[str], kind: str) -> None:
+    """Raise when the regressors are nearly (numerically) collinear."""
+    if X.shape[1] < 2 or X.shape[0] < X.shape[1]:
+        return
+    scale = np.sqrt((X**2).sum(axis=0))
+    if not np.all(np.isfinite(scale)) or np.any(scale == 0):
+        return
+    Z = X / scale
+    singular = np.linalg.svd(Z, compute_uv=False)
+    cond = float(singular[0] / singular[-1]) if singular[-1] > 0 else float("inf")
+    if cond <= CONDITION_LIMIT:
+        return
+    # Name the most collinear column: the one best explained by the others.
+    worst, left = 0, np.inf
+    for j in range(Z.shape[1]):
+        others = np.delete(Z, j, axis=1)
+        coef = np.linalg.lstsq(others, Z[:, j], rcond=None)[0]
+        rest = float(np.sqrt(((Z[:, j] - others @ coef) ** 2).sum()))
+        if rest < left:
+            worst, left = j, rest
+    raise RankDeficiencyError(
+        f"{kind}s are nearly collinear: the condition number of the (unit-scaled) "
+        f"{kind}s is {cond:.3g}, above the limit {CONDITION_LIMIT:.0e}; {names[worst]!r} is "
+        f"almost a linear combination of the others (what is left of it is {left:.2g} of "
+        "its length). Their coefficients would be huge and offsetting and their standard "
+        "errors not meaningful; drop or combine the near-duplicate variables")
 
 
 def _collinear(X: np.ndarray, names: list[str]) -> list[tuple[str, str]]:

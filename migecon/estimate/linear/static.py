@@ -95,6 +95,14 @@ class FitData:
     raw_time: np.ndarray | None = None
     raw_groups: dict[str, np.ndarray] = field(default_factory=dict)
     has_const: bool = True
+    # IV only (first-stage diagnostics, migecon.estimate.linear.weakiv): the
+    # transformed instruments, the names, and the covariance rule of the model.
+    Z: np.ndarray | None = None
+    z_names: list[str] = field(default_factory=list)
+    endog: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    cov_spec: Any = None
+    cov_inputs: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -650,7 +658,15 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
         raw_groups=d.groups, has_const=d.has_const)
     if base == "fe" and not is_iv:
         fit_data.raw_X = d.X[:, [d.names.index(n) for n in names if n in d.names]]
-    return Result(
+    if is_iv and base != "re":
+        fit_data.Z, fit_data.z_names = Z, z_names
+        fit_data.endog, fit_data.excluded = endog, excluded
+        fit_data.cov_spec = spec
+        fit_data.cov_inputs = {"df_entity": stage.df_entity, "df_time": stage.df_time,
+                               "sigma2_divisor": divisor, "no_small_factor": ivregress,
+                               "force_normal": not iv_t, "entity_label": label,
+                               "time_label": time_label}
+    result = Result(
         params=params_s, cov=cov_df, cov_info=info, estimator=estimator,
         dependent=d.dependent, nobs=int(n_obs if base != "between" else d.nobs),
         n_entities=d.n_entities, n_periods=int(pd.Index(stage.rows.get_level_values(-1)
@@ -668,6 +684,11 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
                         index=stage.rows, name="resid"),
         # The wild bootstrap re-estimates unweighted models only.
         fit_data=fit_data if weights is None else None)
+    if is_iv and base != "re":
+        from migecon.estimate.linear.weakiv import attach_first_stage
+
+        result = attach_first_stage(result)
+    return result
 
 
 def _rsquared(stage: _Stage, resid: np.ndarray, has_const: bool, base: str,

@@ -37,6 +37,26 @@ CHUNK = 4 << 20  # bytes per read: small chunks keep peak memory low and cost no
 #: Names of the indicator-code column (bulk files, DataBank exports).
 CODE_COLUMNS = ("Indicator Code", "Series Code")
 MISSING_MARKERS = ["", ".."]  # ".." is the World Bank's missing-value marker
+#: Longest line accepted (bytes). A bulk file's lines are about 1 KB; a line
+#: that runs on past this is not a World Bank file, and reading it whole
+#: (e.g. a compressed member that never breaks its first line) would take
+#: unbounded memory.
+MAX_LINE = 1 << 20
+
+
+def _too_long(where: str, which: str) -> DataError:
+    return DataError(
+        f"{where}: not a World Bank bulk file: its {which} line runs past {MAX_LINE:,} bytes "
+        "without a line break (bulk files have lines of about 1 KB). Is this the "
+        "WDICSV.csv / WDIData.csv file as downloaded?")
+
+
+def read_header(stream: IO[bytes], where: str) -> bytes:
+    """The first line of ``stream``, read with a length cap."""
+    header = stream.readline(MAX_LINE + 1)
+    if len(header) > MAX_LINE and not header.endswith(b"\n"):
+        raise _too_long(where, "first")
+    return header
 
 
 class _NotRectangular(Exception):
@@ -147,7 +167,7 @@ def _bad_cell_error(data: bytes, where: str, exc: Exception) -> DataError:
 
 
 def _split_first_block(buffer: bytearray, stream_chunks: Iterator[bytes], country_col: int,
-                       code_col: int) -> list[str]:
+                       code_col: int, where: str = "the file") -> list[str]:
     """Indicator codes of the first economy's block (reads more chunks into ``buffer``)."""
     codes: list[str] = []
     first_country: str | None = None
@@ -155,6 +175,8 @@ def _split_first_block(buffer: bytearray, stream_chunks: Iterator[bytes], countr
     while True:
         end = buffer.find(b"\n", start)
         if end == -1:
+            if len(buffer) - start > MAX_LINE:
+                raise _too_long(where, "second" if not codes else f"{len(codes) + 2}th")
             more = next(stream_chunks, None)
             if more is None:  # the file ends inside the first block
                 if buffer[start:].strip():
@@ -180,7 +202,7 @@ def _split_first_block(buffer: bytearray, stream_chunks: Iterator[bytes], countr
 def _extract_rectangle(open_stream: Callable[[], IO[bytes]], codes: Sequence[str], where: str
                        ) -> ExtractResult:
     with open_stream() as stream:
-        header = stream.readline()
+        header = read_header(stream, where)
         if not header.strip():
             raise DataError(f"{where} is empty: no header line")
         columns = parse_header(header, where)
@@ -188,7 +210,8 @@ def _extract_rectangle(open_stream: Callable[[], IO[bytes]], codes: Sequence[str
         code_col = columns.index(next(c for c in CODE_COLUMNS if c in columns))
         stream_chunks = _chunks(stream)
         buffer = bytearray()
-        block_codes = _split_first_block(buffer, stream_chunks, country_col, code_col)
+        block_codes = _split_first_block(buffer, stream_chunks, country_col, code_col,
+                                         where)
         n = len(block_codes)
         if n == 0 or len(set(block_codes)) != n:
             raise _NotRectangular
@@ -204,6 +227,8 @@ def _extract_rectangle(open_stream: Callable[[], IO[bytes]], codes: Sequence[str
             chunk = carry + block
             breaks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10)
             if len(breaks) == 0:
+                if len(chunk) > MAX_LINE:
+                    raise _too_long(where, f"{line_no + 2}th")
                 carry = chunk
                 continue
             line_no = _take(chunk, breaks, line_no, n, keep, lines, line_numbers)
@@ -265,7 +290,7 @@ def _extract_streaming(open_stream: Callable[[], IO[bytes]], codes: Sequence[str
                        ) -> ExtractResult:
     """Parse the whole file in blocks, keeping only the requested rows (no assumptions)."""
     with open_stream() as stream:
-        header = stream.readline()
+        header = read_header(stream, where)
     columns = parse_header(header, where)
     code_name = next(c for c in CODE_COLUMNS if c in columns)
     value_set = pa.array(list(codes))

@@ -29,15 +29,28 @@ Each instance has its own endpoint; nothing global is modified.
 Cache
 -----
 One parquet file per indicator in ``cache_dir("wdi_api")`` (that is
-``$MIGECON_CACHE_DIR/wdi_api`` or the user cache folder), named ``<code>.parquet``,
-holding every year the API returned (``years=`` filters after the cache, so
+``$MIGECON_CACHE_DIR/wdi_api`` or the user cache folder), named
+``<code>.<key>.parquet`` where ``key`` is a short hash of the endpoint, the
+language and ``db`` (the same code from another endpoint, language or database
+is another file), holding every year the API returned (``years=`` filters after the cache, so
 one file serves every year range). The parquet schema metadata
 (``migecon.wdi_api``) records the endpoint, the retrieval time, the API's
 ``lastupdated`` and a SHA-256 of the values; a file whose hash does not match,
 or that cannot be read, is treated as corrupt: re-downloaded with a warning, or
 a :class:`~migecon.errors.CacheError` in offline mode. Files are written with
 :func:`migecon.panel.cache.atomic_write`, so an interrupted download never
-leaves half a file.
+leaves half a file. A cache folder that cannot be written is reported with a
+:class:`~migecon.errors.CacheWarning` (naming ``MIGECON_CACHE_DIR``) and the
+downloaded data are still returned.
+
+Faults
+------
+Numbers that are not finite (``Infinity``, ``NaN``, ``1e400``) are refused and
+never cached; every page's header (``pages``, ``total``, ``per_page``,
+``lastupdated``) must agree with page 1's; a body that is cut short or is not
+JSON is retried like an HTTP 5xx; ``Retry-After`` is honoured (at most 60 s);
+and each request has an overall ``deadline`` besides the per-read ``timeout``,
+so a server that trickles bytes cannot hold a build forever.
 """
 
 from __future__ import annotations
@@ -58,6 +71,7 @@ import pandas as pd
 
 from migecon.errors import (
     CacheError,
+    CacheWarning,
     DataError,
     DroppedDataWarning,
     MigeconWarning,
@@ -78,6 +92,12 @@ _CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: the World Bank API sends when too many requests arrive per minute.
 _TRANSIENT_4XX = frozenset({408, 429})
 _MAX_SLEEP = 60.0  # never wait longer than a minute between two attempts
+_MAX_BODY = 256 << 20  # a page of 32,500 observations is about 8 MB
+_sleep = time.sleep  # module-level so tests can record the waits
+
+
+class _Transient(Exception):
+    """A failure worth another attempt (cut-short body, not JSON, deadline)."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +136,10 @@ class WDIApi:
         Seconds before the first retry; doubled at every further retry
         (capped at 60 s).
     timeout : float
-        Seconds to wait for the server on each request.
+        Seconds to wait for the server on each read.
+    deadline : float
+        Seconds one request may take in all (connecting, waiting, reading
+        every byte); a request that runs over is retried like a timeout.
     progress : bool
         Show a tqdm progress bar over the indicators.
     lang, per_page : optional
@@ -150,6 +173,7 @@ class WDIApi:
         retries: int = 3,
         backoff: float = 1.0,
         timeout: float = 30.0,
+        deadline: float = 300.0,
         progress: bool = True,
         lang: str | None = None,
         per_page: int | None = None,
@@ -160,9 +184,9 @@ class WDIApi:
                             "pass only one of them")
         if not isinstance(retries, int) or retries < 0:
             raise DataError(f"retries must be a non-negative integer; got {retries!r}")
-        if backoff < 0 or timeout <= 0:
-            raise DataError(f"backoff must be >= 0 and timeout > 0; got backoff={backoff!r}, "
-                            f"timeout={timeout!r}")
+        if backoff < 0 or timeout <= 0 or deadline <= 0:
+            raise DataError(f"backoff must be >= 0, timeout > 0 and deadline > 0; got "
+                            f"backoff={backoff!r}, timeout={timeout!r}, deadline={deadline!r}")
         if per_page is not None and (not isinstance(per_page, int) or per_page < 1):
             raise DataError(f"per_page must be a positive integer; got {per_page!r}")
         self._cache_dir = Path(cache_dir).expanduser() if cache_dir is not None else None
@@ -172,6 +196,7 @@ class WDIApi:
         self.retries = retries
         self.backoff = float(backoff)
         self.timeout = float(timeout)
+        self.deadline = float(deadline)
         self.progress = progress
         self._lang = lang
         self._per_page = per_page
@@ -180,11 +205,10 @@ class WDIApi:
     # -------------------------------------------------------------- settings
     @property
     def cache_dir(self) -> Path:
-        """The folder holding one ``<code>.parquet`` per indicator."""
+        """The folder holding one ``<code>.<key>.parquet`` per indicator (made when written)."""
         if self._cache_dir is not None:
-            self._cache_dir.mkdir(parents=True, exist_ok=True)
             return self._cache_dir
-        return cache_dir("wdi_api")
+        return cache_dir("wdi_api", create=False)
 
     @property
     def endpoint(self) -> str:
@@ -195,9 +219,23 @@ class WDIApi:
 
         return str(wbgapi.endpoint).rstrip("/")
 
+    @property
+    def lang(self) -> str:
+        """Language segment of the URL (wbgapi's ``wbgapi.lang`` unless given)."""
+        if self._lang is not None:
+            return self._lang
+        import wbgapi
+
+        return str(wbgapi.lang)
+
+    def cache_key(self) -> str:
+        """Short hash of what selects the data besides the code: endpoint, language, db."""
+        text = json.dumps([self.endpoint, self.lang, self.db])
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
     def cache_path(self, code: str) -> Path:
         """Where the cached copy of ``code`` lives (it may not exist yet)."""
-        return self.cache_dir / f"{_check_code(code)}.parquet"
+        return self.cache_dir / f"{_check_code(code)}.{self.cache_key()}.parquet"
 
     def __repr__(self) -> str:
         mode = "offline" if self.offline else ("refresh" if self.refresh else "cached")
@@ -247,6 +285,11 @@ class WDIApi:
         }
         if self.offline:
             self._check_offline(wanted)
+        else:
+            try:
+                self.cache_dir.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass  # reported (CacheWarning) when a file cannot be written; data still served
         from tqdm.auto import tqdm
 
         frames: list[pd.DataFrame] = []
@@ -287,7 +330,7 @@ class WDIApi:
         path = self.cache_path(code)
         if path.is_file() and not self.refresh:
             try:
-                frame, info = _read_cache(path, code)
+                frame, info = _read_cache(path, code, self._identity())
             except CacheError as exc:
                 if self.offline:
                     raise CacheError(
@@ -300,7 +343,16 @@ class WDIApi:
                 report["from_cache"].append(code)
                 return frame, info
         download = self._download(code, report)
-        info = _write_cache(path, code, download, self.endpoint)
+        try:
+            info = _write_cache(path, code, download, self._identity())
+        except OSError as exc:
+            info = _meta_from_record(_record(code, download, self._identity()))
+            problem = CacheError(
+                f"could not write the cache file {path} ({type(exc).__name__}: {exc}); "
+                f"{code} was downloaded and is used, but will be downloaded again next time. "
+                "Set MIGECON_CACHE_DIR to a folder you can write (or pass cache_dir=).")
+            report.setdefault("cache_errors", {})[code] = str(problem)
+            warnings.warn(f"CacheError: {problem}", CacheWarning, stacklevel=4)
         report["downloaded"].append(code)
         if download.frame.empty:
             report.setdefault("empty", []).append(code)
@@ -312,6 +364,9 @@ class WDIApi:
                 DroppedDataWarning, stacklevel=4,
             )
         return download.frame, info
+
+    def _identity(self) -> dict[str, Any]:
+        return {"endpoint": self.endpoint, "lang": self.lang, "db": self.db}
 
     # -------------------------------------------------------------- network
     def _download(self, code: str, report: dict[str, Any]) -> _Download:
@@ -331,6 +386,18 @@ class WDIApi:
                     f"(lastupdated {header['lastupdated']} on page 1, "
                     f"{page_header['lastupdated']} on page {page}); fetch again"
                 )
+            else:
+                changed = [f"{key} {header[key]!r} on page 1, {page_header[key]!r} on page "
+                           f"{page}" for key in ("pages", "total", "per_page")
+                           if page_header[key] != header[key]]
+                if page_header["page"] != page:
+                    changed.append(f"page {page} was asked for, page {page_header['page']} "
+                                   "came back")
+                if changed:
+                    raise SourceError(
+                        f"the World Bank API's page headers for {code} disagree ("
+                        + "; ".join(changed) + "); the pages cannot be joined. Fetch again "
+                        "later; nothing was cached")
             if not page_rows and total > 0:
                 raise SourceError(
                     f"page {page} of {pages} for {code} came back empty although the API "
@@ -368,27 +435,32 @@ class WDIApi:
 
         options = dict(wbgapi.get_options)  # proxies, verify, headers set for wbgapi
         options["timeout"] = self.timeout
+        options["stream"] = True  # read in pieces, so the overall deadline can be kept
         transient = (requests.Timeout, requests.ConnectionError,
                      requests.exceptions.ChunkedEncodingError)
         attempt = 0
         while True:
             report["requests"] += 1
+            wait: float | None = None
             try:
-                response = requests.get(url, **options)
-            except transient as exc:
-                problem = f"{type(exc).__name__}: {exc}"
+                with requests.get(url, **options) as response:
+                    status = response.status_code
+                    body = self._read_body(response, url)
+                    if status == 200:
+                        return _decode(body, url)
+                    wait = _retry_after(response.headers.get("Retry-After"))
+            except (_Transient, *transient) as exc:
+                problem = str(exc) if isinstance(exc, _Transient) else \
+                    f"{type(exc).__name__}: {exc}"
             except requests.RequestException as exc:
                 raise SourceError(f"request to the World Bank API failed ({url}): {exc}") from exc
             else:
-                status = response.status_code
-                if status == 200:
-                    return _decode(response.content, url)
                 problem = f"HTTP {status} {response.reason}"
                 if status < 500 and status not in _TRANSIENT_4XX:
                     raise SourceError(
                         f"the World Bank API refused the request: {problem} for {url}. "
                         "This is not a temporary failure: check the indicator code and the "
-                        f"endpoint ({self.endpoint}).{_api_message(response.content)}"
+                        f"endpoint ({self.endpoint}).{_api_message(body)}"
                     )
             if attempt >= self.retries:
                 raise SourceError(
@@ -396,22 +468,86 @@ class WDIApi:
                     "The service may be down: try again later, raise retries/timeout, or use "
                     "offline=True with a filled cache."
                 )
-            time.sleep(min(self.backoff * 2.0 ** attempt, _MAX_SLEEP))
+            pause = self.backoff * 2.0 ** attempt
+            if wait is not None:  # the server said how long to wait (Retry-After)
+                pause = max(pause, wait)
+            _sleep(min(pause, _MAX_SLEEP))
             attempt += 1
             report["retries"] += 1
 
+    def _read_body(self, response: Any, url: str) -> bytes:
+        """The whole body, within the overall deadline, checked against Content-Length."""
+        import urllib3
+
+        stop = time.monotonic() + self.deadline
+        parts: list[bytes] = []
+        size = 0
+        while True:
+            try:
+                # read1 returns what has arrived (iter_content would wait for 64 KB).
+                part = response.raw.read1(1 << 16, decode_content=True)
+            except (urllib3.exceptions.HTTPError, OSError) as exc:  # cut short, read timeout
+                raise _Transient(f"{type(exc).__name__}: {exc}") from None
+            if not part:
+                break
+            parts.append(part)
+            size += len(part)
+            if size > _MAX_BODY:
+                raise SourceError(f"the response from {url} is larger than "
+                                  f"{_MAX_BODY >> 20} MB; is the endpoint a World Bank API?")
+            if time.monotonic() > stop:
+                raise _Transient(f"the response took longer than the deadline of "
+                                 f"{self.deadline:g} s")
+        body = b"".join(parts)
+        declared = response.headers.get("Content-Length")
+        encoded = response.headers.get("Content-Encoding", "identity") != "identity"
+        if declared and declared.isdigit() and not encoded and int(declared) != len(body):
+            raise _Transient(f"the body was cut short ({len(body)} of {declared} bytes)")
+        return body
+
 
 # ------------------------------------------------------------------ parsing
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"the non-finite number {name}")
+
+
 def _decode(content: bytes, url: str) -> Any:
+    """Parse a body; a cut-short or non-JSON body is :class:`_Transient` (retried)."""
     try:
-        return json.loads(content.decode("utf-8-sig"))
+        return json.loads(content.decode("utf-8-sig"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         start = content[:80].decode("utf-8", errors="replace")
-        raise SourceError(
+        raise _Transient(
             f"the World Bank API sent a response that is not valid JSON ({exc}) for {url}; "
             f"it starts with {start!r}. The API sometimes answers with XML or an HTML error "
-            "page: try again later, or check the endpoint."
+            "page, or the body was cut short: try again later, or check the endpoint."
         ) from None
+    except ValueError as exc:
+        raise SourceError(
+            f"the World Bank API sent {exc} for {url}; values must be finite numbers or "
+            "null. Nothing was cached; fetch again later") from None
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (a number or an HTTP date), if any."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    if not np.isfinite(seconds):
+        return None
+    return max(seconds, 0.0)
 
 
 def _api_message(content: bytes) -> str:
@@ -450,14 +586,17 @@ def _parse_page(payload: Any, url: str, code: str) -> tuple[dict[str, Any], list
             f"[header, rows], got a JSON {shape}. Is the endpoint a World Bank API v2 server?"
         )
     header = dict(payload[0])
-    for key in ("page", "pages", "total"):
+    for key in ("page", "pages", "total", "per_page"):
+        if key == "per_page" and header.get(key) is None:
+            continue  # optional: checked for agreement between pages only
         try:
             header[key] = int(header[key])
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise SourceError(
                 f"the page header for {code} from {url} has no valid {key!r} "
                 f"(header: {payload[0]!r}); expected page, pages, per_page, total"
             ) from None
+    header.setdefault("per_page", None)
     header.setdefault("lastupdated", "")
     rows = payload[1] if len(payload) == 2 and payload[1] is not None else []
     if not isinstance(rows, list):
@@ -495,9 +634,14 @@ def _rows_to_frame(rows: list[Any], code: str) -> tuple[pd.DataFrame, str, str, 
         else:
             try:
                 number = float(value)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise SourceError(f"{code} has a non-numeric value {value!r} for {code_iso} "
                                   f"{date}") from None
+            if not np.isfinite(number):
+                raise SourceError(
+                    f"{code} has the non-finite value {value!r} for {code_iso} {date} (a "
+                    "number too large for double precision, or Infinity/NaN); values must be "
+                    "finite or null. Nothing was cached; fetch again later")
         iso3.append(code_iso)
         country.append(str(ctry.get("value", "")) if isinstance(ctry, dict) else "")
         years.append(int(date))
@@ -523,18 +667,22 @@ def _content_hash(frame: pd.DataFrame) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _write_cache(path: Path, code: str, download: _Download, endpoint: str) -> IndicatorMeta:
+def _record(code: str, download: _Download, identity: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "format": CACHE_FORMAT, "code": code, "name": download.name, "unit": download.unit,
+        "lastupdated": download.lastupdated, "sourceid": download.sourceid,
+        "retrieved": datetime.now(UTC).isoformat(timespec="seconds"),
+        "content_hash": _content_hash(download.frame), **identity,
+        "rows": len(download.frame),
+    }
+
+
+def _write_cache(path: Path, code: str, download: _Download, identity: dict[str, Any]
+                 ) -> IndicatorMeta:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    retrieved = datetime.now(UTC).isoformat(timespec="seconds")
-    digest = _content_hash(download.frame)
-    record = {
-        "format": CACHE_FORMAT, "code": code, "name": download.name, "unit": download.unit,
-        "lastupdated": download.lastupdated, "sourceid": download.sourceid,
-        "retrieved": retrieved, "content_hash": digest, "endpoint": endpoint,
-        "rows": len(download.frame),
-    }
+    record = _record(code, download, identity)
     table = pa.Table.from_pandas(download.frame, preserve_index=False)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                            _META_KEY: json.dumps(record).encode()})
@@ -542,7 +690,8 @@ def _write_cache(path: Path, code: str, download: _Download, endpoint: str) -> I
     return _meta_from_record(record)
 
 
-def _read_cache(path: Path, code: str) -> tuple[pd.DataFrame, IndicatorMeta]:
+def _read_cache(path: Path, code: str, identity: dict[str, Any]
+                ) -> tuple[pd.DataFrame, IndicatorMeta]:
     """Read and verify a cache file; any problem becomes a :class:`CacheError`."""
     import pyarrow.parquet as pq
 
@@ -555,6 +704,9 @@ def _read_cache(path: Path, code: str) -> tuple[pd.DataFrame, IndicatorMeta]:
             problem = f"it has cache format {record.get('format')!r}, expected {CACHE_FORMAT}"
         elif record.get("code") != code:
             problem = f"it holds {record.get('code')!r}, not {code!r}"
+        elif any(record.get(k) != v for k, v in identity.items()):
+            theirs = {k: record.get(k) for k in identity}
+            problem = f"it was downloaded with {theirs}, not {identity}"
         elif list(frame.columns) != ["iso3", "country", "year", "value"]:
             problem = f"its columns are {list(frame.columns)}"
         elif _content_hash(frame) != record.get("content_hash"):

@@ -27,7 +27,12 @@ def render_result_summary(res: Result) -> str:
     r2 = [(n, v) for n, v in (("R2", res.rsquared), ("R2 within", res.rsquared_within),
                               ("R2 between", res.rsquared_between),
                               ("R2 overall", res.rsquared_overall)) if np.isfinite(v)]
-    if r2:
+    if r2 and "kp_f" in res.stats:
+        # 2SLS: 1 - RSS/TSS is no goodness of fit and can be any negative number
+        head.append("R2 not reported for IV (1 - RSS/TSS of 2SLS measures no fit); "
+                    f"first stage: Kleibergen-Paap F = {res.stats['kp_f']:.4g} "
+                    "(res.first_stage)")
+    elif r2:
         head.append("   ".join(f"{n}: {v:.4f}" for n, v in r2))
     if res.f_stat is not None:
         head.append(str(res.f_stat).split(". H0")[0])
