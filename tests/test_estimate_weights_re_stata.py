@@ -257,3 +257,11 @@ def test_cli_fit_passes_weights_and_iv_method(tmp_path) -> None:
     direct = mg.fit("y ~ [x ~ z]", panel, estimator="iv", iv_method="liml", weights="pop")
     assert back.params["x"] == pytest.approx(direct.params["x"], rel=1e-12)
     assert back.std_errors["x"] == pytest.approx(direct.std_errors["x"], rel=1e-12)
+
+
+def test_weighted_fit_refuses_the_wild_bootstrap_but_keeps_first_stage_data() -> None:
+    panel = mg.Panel.from_frame(_small_weighted_panel(), entity="c", time="year")
+    res = mg.fit("y ~ x", panel, estimator="fe", weights="pop", cov_type="clustered")
+    assert res.fit_data is not None and res.fit_data.weighted
+    with pytest.raises(SpecificationError, match="unweighted models"):
+        mg.wild_bootstrap(res, "x", B=199, seed=1)

@@ -192,6 +192,10 @@ def wild_bootstrap(result: Result, param: str, *, null: float = 0.0, B: int = 99
         raise SpecificationError(
             "this result does not keep its data (it was read from JSON or built by another "
             "estimator); re-estimate it with mg.fit to bootstrap")
+    if getattr(data, "weighted", False):
+        raise SpecificationError(
+            "the wild cluster bootstrap is implemented for unweighted models; refit without "
+            "weights= to bootstrap, or use the weighted model's cluster-robust errors")
     if data.is_iv:
         raise SpecificationError(
             "the wild bootstrap for IV models (WRE) is not implemented; bootstrap the "

@@ -103,6 +103,9 @@ class FitData:
     excluded: list[str] = field(default_factory=list)
     cov_spec: Any = None
     cov_inputs: dict[str, Any] = field(default_factory=dict)
+    # Weighted fits keep their (sqrt-weight scaled) rows for the first-stage
+    # diagnostics; the wild bootstrap re-estimates unweighted models only.
+    weighted: bool = False
 
 
 @dataclass
@@ -655,7 +658,7 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
         estimator=base, effects=effects, y=stage.y, X=X, names=names, entity=stage.entity,
         time=stage.time, groups=stage.groups, is_iv=is_iv, raw_y=d.y,
         raw_X=d.X if not is_iv else None, raw_entity=d.entity, raw_time=d.time,
-        raw_groups=d.groups, has_const=d.has_const)
+        raw_groups=d.groups, has_const=d.has_const, weighted=weights is not None)
     if base == "fe" and not is_iv:
         fit_data.raw_X = d.X[:, [d.names.index(n) for n in names if n in d.names]]
     if is_iv and base != "re":
@@ -682,8 +685,7 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
         df_resid=df_resid, df_model=float(len(slopes)),
         resid=pd.Series(resid if weights is None else resid / np.sqrt(weights),
                         index=stage.rows, name="resid"),
-        # The wild bootstrap re-estimates unweighted models only.
-        fit_data=fit_data if weights is None else None)
+        fit_data=fit_data)
     if is_iv and base != "re":
         from migecon.estimate.linear.weakiv import attach_first_stage
 
