@@ -329,8 +329,8 @@ def attach_first_stage(res: Result) -> Result:
             f"weak instruments: {row['instruments']} for {names}: Kleibergen-Paap rk Wald F "
             f"= {kp:.3g} ({row['covariance']}){eff}; below "
             f"{'the rule of thumb of 10' if weak_rule else 'the critical value'}. The "
-            f"{res.model_name or 'IV'} estimates, standard errors and p-values of {names} are unreliable; report "
-            "the weak-instrument-robust Anderson-Rubin confidence set "
+            f"{res.model_name or 'IV'} estimates, standard errors and p-values of {names} "
+            "are unreliable; report the weak-instrument-robust Anderson-Rubin confidence set "
             "(mg.anderson_rubin(res)) and the first-stage table (res.first_stage)",
             EstimationWarning, stacklevel=4)
     return replace(res, stats=new)
