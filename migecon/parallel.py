@@ -189,7 +189,10 @@ def _iterate(func: Callable[[T], R], tasks: Sequence[T], backend: Backend) -> It
     from joblib import Parallel as JoblibParallel
     from joblib import delayed, parallel_config
 
-    calls: Iterable[Any] = (delayed(func)(task) for task in tasks)
+    # joblib's Dask backend puts the function in a set: wrap it so that callables
+    # that cannot be hashed (a frozen dataclass holding a dict or an array) still run.
+    call = _Call(func)
+    calls: Iterable[Any] = (delayed(call)(task) for task in tasks)
     if backend.kind == "processes":
         runner = JoblibParallel(n_jobs=backend.n_jobs, backend="loky", return_as="generator")
         yield from runner(calls)
@@ -197,3 +200,13 @@ def _iterate(func: Callable[[T], R], tasks: Sequence[T], backend: Backend) -> It
     with parallel_config(backend=backend.joblib_backend, n_jobs=-1):
         runner = JoblibParallel(return_as="generator")
         yield from runner(calls)
+
+
+class _Call:
+    """A picklable wrapper hashed by identity (joblib's Dask backend hashes functions)."""
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func = func
+
+    def __call__(self, task: Any) -> Any:
+        return self.func(task)
