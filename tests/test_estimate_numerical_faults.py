@@ -17,7 +17,7 @@ import pytest
 
 import migecon as mg
 from migecon.errors import DataError, EstimationWarning, RankDeficiencyError
-from migecon.estimate.design import CONDITION_LIMIT
+from migecon.estimate.linear.design import CONDITION_LIMIT
 
 
 @pytest.fixture
