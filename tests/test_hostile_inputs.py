@@ -327,3 +327,11 @@ def test_eval_transform_still_computes(tmp_path: Path, grunfeld: mg.Panel) -> No
     data = grunfeld.data
     expected = data["value"] * data["capital"] / 1000 + np.log(data["inv"])
     assert (run.panel.data["vk"] - expected).abs().max() < 1e-9
+
+
+def test_long_formulas_pass_and_deep_nesting_is_a_clear_error() -> None:
+    validate_formula("y ~ " + " + ".join(f"d{i}" for i in range(1000)))  # many dummies
+    for deep in ("y ~ " + "(" * 3000 + "x" + ")" * 3000, "y ~ " + "-" * 5000 + "x",
+                 "y ~ " + " + ".join(["x"] * 6000)):
+        with pytest.raises(SpecificationError, match=r"nested|longer than"):
+            validate_formula(deep)
