@@ -54,7 +54,7 @@ FUNCTIONS: dict[str, Callable[..., object]] = {
 _PANEL_OPS = ("L", "F", "D")
 _FORMULA_ONLY = ("C", "I", "center", "scale")
 _CONTRASTS = ("Treatment", "Sum", "Helmert", "Diff", "Poly")
-_MAX_LENGTH = 4000
+_MAX_LENGTH = 20_000
 _MAX_EXPONENT = 100
 _STATA_OP = re.compile(r"^(?:[LFDS]\d*)+$")
 
@@ -128,13 +128,18 @@ class _Checker:
         ok: tuple[type, ...] = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
         if self.mode != "expression":
             ok = (*ok, ast.BitAnd)  # ':' (interaction) is read as '&'
-        if not isinstance(node.op, ok):
-            raise _Refused(node, "an operator that is not allowed")
-        if isinstance(node.op, ast.Pow) and not _small_exponent(node.right):
-            raise _Refused(node.right, f"an exponent that is neither a number up to "
-                                       f"{_MAX_EXPONENT} nor an expression in variables")
-        self.check(node.left, in_c=in_c)
-        self.check(node.right, in_c=in_c)
+        # A long sum (hundreds of dummies) is a deep left spine: walk it in a loop.
+        while True:
+            if not isinstance(node.op, ok):
+                raise _Refused(node, "an operator that is not allowed")
+            if isinstance(node.op, ast.Pow) and not _small_exponent(node.right):
+                raise _Refused(node.right, f"an exponent that is neither a number up to "
+                                           f"{_MAX_EXPONENT} nor an expression in variables")
+            self.check(node.right, in_c=in_c)
+            if not isinstance(node.left, ast.BinOp):
+                self.check(node.left, in_c=in_c)
+                return
+            node = node.left
 
     def _stata_term(self, node: ast.Attribute) -> bool:
         """``L.n``, ``L2.n``, ``LD.x`` as term names of a fitted model."""
@@ -271,6 +276,8 @@ def _parse(text: str, where: str, mode: Mode, names: Iterable[str] | None) -> as
     assert tree is not None
     try:
         _Checker(mode, None if names is None else frozenset(map(str, names))).check(tree)
+    except RecursionError:
+        raise SpecificationError(f"{where}: nested too deeply; {_allowed(mode)}") from None
     except _Refused as exc:
         token = ""
         if exc.node is not None:
@@ -406,8 +413,12 @@ def evaluate(text: str, data: pd.DataFrame, *, what: str = "expression") -> pd.S
     [nan, 1.0]
     """
     tree = validate_expression(text, names=[str(c) for c in data.columns], what=what)
-    with np.errstate(all="ignore"):
-        value = _eval(tree.body, data)
+    try:
+        with np.errstate(all="ignore"):
+            value = _eval(tree.body, data)
+    except RecursionError:
+        raise SpecificationError(f"{what} {text[:200]!r}: nested too deeply; split it into "
+                                 "steps") from None
     if np.ndim(value) == 0:
         value = np.full(len(data), float(value))
     return pd.Series(np.asarray(value, dtype=float), index=data.index)

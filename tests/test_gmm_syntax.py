@@ -46,11 +46,11 @@ def test_operator_semantics() -> None:
 
 def test_options_and_abbreviations() -> None:
     spec = parse_command(
-        "xtabond2 n L.n w, gmm(L.n, lag(2 .) c eq(diff)) gmmstyle(w, laglimits(3 1)) "
+        "xtabond2 n L.n w, gmm(L.n, lag(2 .) c eq(diff)) gmmstyle(w, laglimits(1 3)) "
         "ivstyle(w, eq(lev) p mz) two rob nol sm h(2) ar(3) or nod", COLUMNS)
     g1, g2 = spec.gmm
     assert (g1.lag_min, g1.lag_max, g1.collapse, g1.equation) == (2, None, True, "diff")
-    assert (g2.lag_min, g2.lag_max) == (1, 3)  # reversed limits are swapped, as in xtabond2
+    assert (g2.lag_min, g2.lag_max) == (1, 3)
     (iv,) = spec.iv
     assert (iv.equation, iv.passthru, iv.mz) == ("level", True, True)
     assert (spec.steps, spec.robust, spec.system, spec.small, spec.h, spec.artests,
@@ -111,3 +111,10 @@ def test_spec_validates_options() -> None:
         GMMSpec(VarExpr("n"), (VarExpr("n", 1),), steps=3)
     with pytest.raises(SpecificationError, match="no regressors"):
         GMMSpec(VarExpr("n"), (), system=False)
+
+
+@pytest.mark.parametrize("limits", ["lag(3 2)", "laglimits(4 1)", "lag(2 -1)"])
+def test_reversed_lag_range_is_a_specification_error(limits: str) -> None:
+    # xtabond2 swaps reversed limits silently; migecon says so instead of guessing.
+    with pytest.raises(SpecificationError, match=r"lag range .* is reversed .*write lag\("):
+        parse_command(f"xtabond2 n L.n w, gmm(L.n, {limits}) iv(w)", COLUMNS)

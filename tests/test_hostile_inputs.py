@@ -134,7 +134,9 @@ def _toml_str(text: str) -> str:
 
 
 @pytest.mark.parametrize("index", range(len(_formulas(Path("m")))))
-def test_formula_refused_by_study_replication_and_cli(index: int, tmp_path: Path) -> None:
+def test_formula_refused_by_study_replication_and_cli(index: int, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]
+                                                     ) -> None:
     marker = tmp_path / "MARKER"
     formula, fragment = _formulas(marker)[index]
     quoted = _toml_str(formula)
@@ -156,9 +158,12 @@ def test_formula_refused_by_study_replication_and_cli(index: int, tmp_path: Path
         mg.replicate(replication)
     assert fragment in str(info.value)
     before = _files(tmp_path)
+    capsys.readouterr()
     assert main(["replicate", str(replication), "--out", str(tmp_path / "rep")]) == 1
+    assert fragment in capsys.readouterr().err
     assert main(["fit", formula, "--dataset", "grunfeld", "--out",
                  str(tmp_path / "fit.json"), "--quiet"]) == 1
+    assert fragment in capsys.readouterr().err
     assert not marker.exists()
     assert _files(tmp_path) == before  # no output folder, no fit.json
 
@@ -195,7 +200,8 @@ def test_unsafe_study_ids_refused_before_anything_is_written(bad: str, what: str
 
 
 @pytest.mark.parametrize("bad", BAD_IDS)
-def test_unsafe_replication_id_refused(bad: str, tmp_path: Path) -> None:
+def test_unsafe_replication_id_refused(bad: str, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
     replication = tmp_path / "mine.toml"
     replication.write_text(
         f'[table]\nid = {_toml_str(bad)}\ntitle = "t"\ncitation = "c"\nsource = "s"\n'
@@ -204,6 +210,7 @@ def test_unsafe_replication_id_refused(bad: str, tmp_path: Path) -> None:
         encoding="utf-8")
     before = _files(tmp_path)
     assert main(["replicate", str(replication), "--out", str(tmp_path / "rep")]) == 1
+    assert "not a safe file name" in capsys.readouterr().err
     with pytest.raises(SpecificationError, match="not a safe file name"):
         mg.replicate(replication)
     assert _files(tmp_path) == before
@@ -220,7 +227,9 @@ def test_replication_file_name_that_is_no_safe_id_asks_for_an_id(tmp_path: Path)
 
 
 @pytest.mark.parametrize("output", ["../outside", "{abs}", "sub/../../outside", "link"])
-def test_study_output_outside_its_folder_needs_the_flag(output: str, tmp_path: Path) -> None:
+def test_study_output_outside_its_folder_needs_the_flag(output: str, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
     home = tmp_path / "study"
     home.mkdir()
     elsewhere = tmp_path / "elsewhere"
@@ -236,6 +245,7 @@ def test_study_output_outside_its_folder_needs_the_flag(output: str, tmp_path: P
     with pytest.raises(SpecificationError, match="allow-outside-output"):
         mg.run_study(study, quiet=True)
     assert main(["run", str(study), "--quiet"]) == 1
+    assert "allow-outside-output" in capsys.readouterr().err
     assert _files(tmp_path) == before
     # With the explicit flag the study runs and writes where it was told to.
     run = mg.run_study(study, quiet=True, allow_outside_output=True)
@@ -317,3 +327,11 @@ def test_eval_transform_still_computes(tmp_path: Path, grunfeld: mg.Panel) -> No
     data = grunfeld.data
     expected = data["value"] * data["capital"] / 1000 + np.log(data["inv"])
     assert (run.panel.data["vk"] - expected).abs().max() < 1e-9
+
+
+def test_long_formulas_pass_and_deep_nesting_is_a_clear_error() -> None:
+    validate_formula("y ~ " + " + ".join(f"d{i}" for i in range(1000)))  # many dummies
+    for deep in ("y ~ " + "(" * 3000 + "x" + ")" * 3000, "y ~ " + "-" * 5000 + "x",
+                 "y ~ " + " + ".join(["x"] * 6000)):
+        with pytest.raises(SpecificationError, match=r"nested|longer than"):
+            validate_formula(deep)

@@ -44,6 +44,7 @@ from migecon.estimate.gmm.syntax import (
     GMMStyle,
     IVStyle,
     VarExpr,
+    check_lag_range,
     parse_command,
     parse_varlist,
     spec_to_command,
@@ -327,6 +328,7 @@ def _keyword_spec(panel: GMMData, dependent: str | None, lags: int, exog: Sequen
             gm.append(item)
         elif isinstance(item, tuple):
             name, lo, hi = item
+            check_lag_range(lo, hi, f"gmm=({name!r}, {lo}, {hi})")
             gm.append(GMMStyle(tuple(parse_varlist(name, panel.columns)), lo, hi, collapse))
         else:
             gm.append(GMMStyle(tuple(parse_varlist(item, panel.columns)), 2, max_lag, collapse))

@@ -443,8 +443,7 @@ def _parse_gmm(arg: str, columns: Sequence[str]) -> list[GMMStyle]:
             hi = None if parts[1] == "." else _int(parts[1], arg)
             lag_min = 1 if lo is None else lo
             lag_max = hi
-            if lag_max is not None and lag_min > lag_max:
-                lag_min, lag_max = lag_max, lag_min  # xtabond2 swaps reversed limits
+            check_lag_range(lag_min, lag_max, f"gmmstyle({arg})")
         elif opt == "collapse":
             collapse = True
         elif opt == "passthru":
@@ -463,6 +462,24 @@ def _parse_gmm(arg: str, columns: Sequence[str]) -> list[GMMStyle]:
         return [GMMStyle(variables, lag_min, lag_max, collapse, "diff", passthru),
                 GMMStyle(variables, lag_min - 1, lag_min - 1, collapse, "level", False)]
     return [GMMStyle(variables, lag_min, lag_max, collapse, equation, passthru)]
+
+
+def check_lag_range(lag_min: int, lag_max: int | None, where: str) -> None:
+    """A reversed range such as ``lag(3 2)`` is an error (xtabond2 silently swaps it).
+
+    Examples
+    --------
+    >>> check_lag_range(2, 3, "gmmstyle(w, lag(2 3))")  # fine
+    >>> check_lag_range(3, 2, "gmmstyle(w, lag(3 2))")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    migecon.errors.SpecificationError: gmmstyle(w, lag(3 2)): the lag range 3 to 2 is ...
+    """
+    if lag_max is not None and lag_min > lag_max:
+        raise SpecificationError(
+            f"{where}: the lag range {lag_min} to {lag_max} is reversed (the first limit must "
+            f"not exceed the second); write lag({lag_max} {lag_min}) if you mean lags "
+            f"{lag_max} to {lag_min} (xtabond2 would swap them silently)")
 
 
 def _int(text: str, where: str) -> int:
