@@ -1,0 +1,100 @@
+# Reference output of R plm 2.6-2 for migecon's heterogeneous-slope family
+# (issue 16): pmg (mg, cmg, dmg), pcce (mg, p), cipstest, pgrangertest,
+# pcdtest. Run from the repository root:
+#   Rscript tests/results/hetero_plm.R > tests/results/hetero_plm.json
+# jsonlite is not installed here, so the JSON is written by hand with
+# 17 significant digits (every double round-trips).
+suppressPackageStartupMessages(library(plm))
+data("Produc", package = "plm")
+data("Grunfeld", package = "plm")
+data("EmplUK", package = "plm")
+
+num <- function(x) ifelse(is.na(x), "null", sprintf("%.17g", x))
+vec <- function(x) paste0("[", paste(num(as.numeric(x)), collapse = ", "), "]")
+str <- function(s) paste0("\"", gsub("\"", "\\\\\"", s), "\"")
+items <- list()
+add <- function(key, fields) {
+  body <- paste(sprintf("    %s: %s", str(names(fields)), unlist(fields)), collapse = ",\n")
+  items[[length(items) + 1L]] <<- sprintf("  %s: {\n%s\n  }", str(key), body)
+}
+model_entry <- function(key, call, m) {
+  s <- summary(m)
+  ct <- s$CoefTable
+  add(key, list(call = str(call),
+                names = paste0("[", paste(str(rownames(ct)), collapse = ", "), "]"),
+                coef = vec(ct[, 1]), se = vec(ct[, 2]),
+                indcoef_names = paste0("[", paste(str(rownames(m$indcoef)), collapse = ", "), "]"),
+                indcoef_first_unit = vec(m$indcoef[, 1]),
+                indcoef_last_unit = vec(m$indcoef[, ncol(m$indcoef)]),
+                r_squared = num(m$r.squared),
+                ssr = num(sum(residuals(m)^2)),
+                nobs = num(length(residuals(m)))))
+}
+
+fm <- log(gsp) ~ log(pcap) + log(pc) + log(emp) + unemp
+runs <- list(
+  produc_pmg_mg = quote(pmg(fm, data = Produc, model = "mg")),
+  produc_pmg_cmg = quote(pmg(fm, data = Produc, model = "cmg")),
+  produc_pmg_dmg = quote(pmg(fm, data = Produc, model = "dmg")),
+  produc_pmg_mg_trend = quote(pmg(fm, data = Produc, model = "mg", trend = TRUE)),
+  produc_pcce_mg = quote(pcce(fm, data = Produc, model = "mg")),
+  produc_pcce_p = quote(pcce(fm, data = Produc, model = "p")),
+  grunfeld_pmg_mg = quote(pmg(inv ~ value + capital, data = Grunfeld, model = "mg")),
+  grunfeld_pmg_cmg = quote(pmg(inv ~ value + capital, data = Grunfeld, model = "cmg")),
+  grunfeld_pcce_mg = quote(pcce(inv ~ value + capital, data = Grunfeld, model = "mg")),
+  grunfeld_pcce_p = quote(pcce(inv ~ value + capital, data = Grunfeld, model = "p"))
+)
+for (key in names(runs)) model_entry(key, paste(deparse(runs[[key]]), collapse = ""), eval(runs[[key]]))
+
+# CIPS (Pesaran 2007 CADF). plm's p-value is an interpolation in its table.
+pProduc <- pdata.frame(Produc, index = c("state", "year"))
+pGrun <- pdata.frame(Grunfeld, index = c("firm", "year"))
+cips_entry <- function(key, call) {
+  r <- suppressWarnings(eval(parse(text = call)))
+  t_i <- vapply(r$tmods, function(m) summary(m)$coefficients["le", 3], 0)
+  add(key, list(call = str(call), statistic = num(r$statistic), p_value = num(r$p.value),
+                unit_t = vec(t_i)))
+}
+cips_entry("cips_produc_lgsp_cmg_drift_lag1", "cipstest(log(pProduc$gsp), lags = 1, type = 'drift', model = 'cmg')")
+cips_entry("cips_produc_lgsp_cmg_trend_lag2", "cipstest(log(pProduc$gsp), lags = 2, type = 'trend', model = 'cmg')")
+cips_entry("cips_produc_lgsp_cmg_drift_lag2_trunc", "cipstest(log(pProduc$gsp), lags = 2, type = 'drift', model = 'cmg', truncated = TRUE)")
+cips_entry("cips_produc_unemp_cmg_drift_lag1", "cipstest(pProduc$unemp, lags = 1, type = 'drift', model = 'cmg')")
+cips_entry("cips_produc_lgsp_mg_drift_lag1", "cipstest(log(pProduc$gsp), lags = 1, type = 'drift', model = 'mg')")
+cips_entry("cips_grunfeld_inv_cmg_trend_lag1_trunc", "cipstest(pGrun$inv, lags = 1, type = 'trend', model = 'cmg', truncated = TRUE)")
+cips_entry("cips_produc_lgsp_cmg_drift_lag0", "cipstest(log(pProduc$gsp), lags = 0, type = 'drift', model = 'cmg')")
+
+# Pesaran (2007) critical values as typed in plm's critvals.cips (rows N, columns T;
+# N, T in 10, 15, 20, 30, 50, 70, 100, 200), for the 1%, 5%, 10% levels.
+cv_body <- deparse(plm:::critvals.cips)
+add("plm_critvals_cips_source", list(text = str(paste(trimws(cv_body), collapse = " "))))
+
+# Dumitrescu-Hurlin (pgrangertest)
+dh_entry <- function(key, call) {
+  r <- eval(parse(text = call))
+  add(key, list(call = str(call), statistic = num(r$statistic),
+                p_value = if (is.null(r$p.value)) "null" else num(r$p.value),
+                unit_W = vec(r$indgranger$Chisq), unit_p = vec(r$indgranger[["p-value"]])))
+}
+dh_entry("dh_grunfeld_inv_value_ztilde_1", "pgrangertest(inv ~ value, data = pGrun, order = 1L, test = 'Ztilde')")
+dh_entry("dh_grunfeld_inv_value_zbar_1", "pgrangertest(inv ~ value, data = pGrun, order = 1L, test = 'Zbar')")
+dh_entry("dh_grunfeld_inv_value_wbar_1", "pgrangertest(inv ~ value, data = pGrun, order = 1L, test = 'Wbar')")
+dh_entry("dh_grunfeld_inv_value_ztilde_2", "pgrangertest(inv ~ value, data = pGrun, order = 2L, test = 'Ztilde')")
+dh_entry("dh_produc_unemp_gsp_ztilde_2", "pgrangertest(unemp ~ gsp, data = pProduc, order = 2L, test = 'Ztilde')")
+dh_entry("dh_produc_unemp_gsp_zbar_3", "pgrangertest(unemp ~ gsp, data = pProduc, order = 3L, test = 'Zbar')")
+
+# Pesaran CD on heterogeneous (CCE) residuals: pcdtest of the pcce / pmg fits.
+cd_entry <- function(key, call) {
+  r <- eval(parse(text = call))
+  add(key, list(call = str(call), statistic = num(r$statistic), p_value = num(r$p.value)))
+}
+cd_entry("cd_produc_pcce_mg", "pcdtest(pcce(fm, data = Produc, model = 'mg'), test = 'cd')")
+cd_entry("cd_produc_pmg_mg", "pcdtest(pmg(fm, data = Produc, model = 'mg'), test = 'cd')")
+cd_entry("cd_produc_pmg_cmg", "pcdtest(pmg(fm, data = Produc, model = 'cmg'), test = 'cd')")
+
+cat("{\n")
+cat(sprintf("  \"_about\": %s,\n", str(paste0(
+  "R ", R.version$major, ".", R.version$minor, ", plm ", as.character(packageVersion("plm")),
+  ", lmtest ", as.character(packageVersion("lmtest")),
+  "; generated by tests/results/hetero_plm.R on plm's own datasets (Produc, Grunfeld)."))))
+cat(paste(unlist(items), collapse = ",\n"))
+cat("\n}\n")
