@@ -31,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "bera_sosa_yoon": "migecon.estimate.diagnostics.specification",
     "BootstrapResult": "migecon.estimate.linear.bootstrap",
     "breusch_pagan": "migecon.estimate.diagnostics.specification",
+    "cips": "migecon.estimate.diagnostics.cips",
     "build_panel": "migecon.panel.build",
     "BuildReport": "migecon.panel.build",
     "coefplot": "migecon.report.figures",
@@ -40,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "diagnose": "migecon.estimate.diagnostics.diagnose",
     "DiagnosticReport": "migecon.estimate.diagnostics.diagnose",
     "diaspora_weighted_growth": "migecon.panel.network",
+    "dumitrescu_hurlin": "migecon.estimate.diagnostics.causality",
     "DynamicPanelDGP": "migecon.simulate.dynamic",
     "EndogenousRemittancesDGP": "migecon.simulate.dgp",
     "f_test_effects": "migecon.estimate.diagnostics.specification",
@@ -50,6 +52,8 @@ _EXPORTS: dict[str, str] = {
     "gmm_summary": "migecon.estimate.gmm.output",
     "groupwise_heteroskedasticity": "migecon.estimate.diagnostics.dependence",
     "growth_model": "migecon.estimate.growth",
+    "HeterogeneousResult": "migecon.estimate.heterogeneous.meangroup",
+    "HeterogeneousSlopesDGP": "migecon.simulate.heterogeneous",
     "hausman": "migecon.estimate.diagnostics.specification",
     "hausman_regression": "migecon.estimate.diagnostics.specification",
     "honda": "migecon.estimate.diagnostics.specification",
@@ -80,6 +84,7 @@ _EXPORTS: dict[str, str] = {
     "Result": "migecon.estimate.results",
     "run_study": "migecon.study",
     "save_figure": "migecon.report.style",
+    "slope_homogeneity": "migecon.estimate.diagnostics.slopes",
     "specification_curve": "migecon.report.figures",
     "StaticGrowthDGP": "migecon.simulate.dgp",
     "StudyRun": "migecon.study",
@@ -108,6 +113,8 @@ __all__ = [
     "DynamicPanelDGP",
     "EndogenousRemittancesDGP",
     "FewClustersDGP",
+    "HeterogeneousResult",
+    "HeterogeneousSlopesDGP",
     "InstrumentProliferationDGP",
     "MonteCarloResult",
     "Panel",
@@ -123,11 +130,13 @@ __all__ = [
     "breusch_pagan",
     "build_panel",
     "catalog",
+    "cips",
     "coefplot",
     "countries",
     "coverage_heatmap",
     "diagnose",
     "diaspora_weighted_growth",
+    "dumitrescu_hurlin",
     "errors",
     "f_test_effects",
     "fit",
@@ -160,6 +169,7 @@ __all__ = [
     "replicate",
     "run_study",
     "save_figure",
+    "slope_homogeneity",
     "sources",
     "specification_curve",
     "trends_plot",
@@ -217,6 +227,8 @@ sys.modules[__name__].__class__ = _PublicNamespace
 
 if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS by a test
     from migecon import errors
+    from migecon.estimate.diagnostics.causality import dumitrescu_hurlin
+    from migecon.estimate.diagnostics.cips import cips
     from migecon.estimate.diagnostics.dependence import (
         groupwise_heteroskedasticity,
         pesaran_cd,
@@ -232,10 +244,12 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
         hausman_regression,
         honda,
     )
+    from migecon.estimate.diagnostics.slopes import slope_homogeneity
     from migecon.estimate.diagnostics.unitroot import im_pesaran_shin, levin_lin_chu, maddala_wu
     from migecon.estimate.gmm.estimator import gmm
     from migecon.estimate.gmm.output import gmm_summary
     from migecon.estimate.growth import growth_model
+    from migecon.estimate.heterogeneous.meangroup import HeterogeneousResult
     from migecon.estimate.linear.bootstrap import BootstrapResult, wild_bootstrap
     from migecon.estimate.linear.static import fit
     from migecon.estimate.results import CovarianceInfo, Result, TestResult
@@ -272,5 +286,6 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
         StaticGrowthDGP,
     )
     from migecon.simulate.dynamic import DynamicPanelDGP, InstrumentProliferationDGP, nickell_bias
+    from migecon.simulate.heterogeneous import HeterogeneousSlopesDGP
     from migecon.simulate.montecarlo import MonteCarloResult, monte_carlo
     from migecon.study import StudyRun, load_study, run_study

@@ -195,7 +195,7 @@ def dumitrescu_hurlin(panel: Panel, formula: str, *, lags: int | str = 1,
     Examples
     --------
     >>> import migecon as mg
-    >>> panel = mg.load_dataset("remittances_sim")
+    >>> panel = mg.HeterogeneousSlopesDGP(n_countries=20, n_years=25).simulate(seed=1)
     >>> r = mg.dumitrescu_hurlin(panel, "growth ~ remittances", lags=1)
     >>> r.name
     'Dumitrescu-Hurlin Ztilde'

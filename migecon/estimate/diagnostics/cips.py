@@ -216,7 +216,7 @@ def cips(panel: Panel, variable: str, *, lags: int = 1, trend: bool = False,
     Examples
     --------
     >>> import migecon as mg
-    >>> panel = mg.load_dataset("remittances_sim")
+    >>> panel = mg.HeterogeneousSlopesDGP(n_countries=20, n_years=25).simulate(seed=1)
     >>> r = mg.cips(panel, "growth", lags=1)
     >>> r.name, sorted(r.critical_values)
     ('Pesaran CIPS', [0.01, 0.05, 0.1])

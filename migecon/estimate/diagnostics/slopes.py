@@ -99,8 +99,8 @@ def slope_homogeneity(panel: Panel, formula: str, *, hac: bool = False,
     Examples
     --------
     >>> import migecon as mg
-    >>> panel = mg.load_dataset("remittances_sim")
-    >>> r = mg.slope_homogeneity(panel, "growth ~ remittances + investment")
+    >>> panel = mg.HeterogeneousSlopesDGP(n_countries=20, n_years=25).simulate(seed=1)
+    >>> r = mg.slope_homogeneity(panel, "growth ~ remittances")
     >>> sorted(r.tests)
     ['delta', 'delta_adj']
     """

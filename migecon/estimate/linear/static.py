@@ -140,7 +140,11 @@ def fit(
         (OLS on entity means), first differences, fixed-effects 2SLS, and the
         correlated random effects of Mundlak (RE with the entity means of the
         time-varying regressors). An IV formula with ``"pooled"``, ``"fd"`` or
-        ``"re"`` gives pooled 2SLS, FD-2SLS or EC2SLS.
+        ``"re"`` gives pooled 2SLS, FD-2SLS or EC2SLS. ``"mg"``, ``"ccemg"``,
+        ``"ccep"`` and ``"amg"`` (heterogeneous slopes: mean group, CCE, AMG)
+        are estimated by
+        :func:`migecon.estimate.heterogeneous.meangroup.fit_heterogeneous`,
+        which takes ``trend``, ``cross_demean`` and ``robust``.
     effects : {"entity", "time", "twoway", "none"}
         Effects removed by ``"fe"``/``"iv"``; for pooled, RE, Mundlak and FD,
         ``"time"``/``"twoway"`` add year dummies.
@@ -192,6 +196,11 @@ def fit(
     >>> res.cov_info.cluster_by, res.stats["n_clusters"] == res.n_entities
     ('country', True)
     """
+    if estimator in ("mg", "ccemg", "ccep", "amg"):  # heterogeneous slopes: their own family
+        from migecon.estimate.heterogeneous.meangroup import fit_heterogeneous
+
+        return fit_heterogeneous(formula, panel, estimator=estimator, effects=effects,
+                                 cov_type=cov_type, **cov_options)
     _check_option("estimator", estimator, ESTIMATORS)
     _check_option("effects", effects, EFFECTS)
     _check_option("re_method", re_method, RE_METHODS)
