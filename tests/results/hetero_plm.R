@@ -46,6 +46,50 @@ runs <- list(
 )
 for (key in names(runs)) model_entry(key, paste(deparse(runs[[key]]), collapse = ""), eval(runs[[key]]))
 
+# plm's pcce projects each unit's data off H = (1, ybar, xbar) with the normal
+# equations (solve(crossprod(H))), which loses digits when the cross-section
+# averages are nearly collinear (Produc). The same estimators with the
+# projection done by QR (qr.resid, as lm.fit does), to separate plm's rounding
+# from the estimator: CCE mean group (equal to pmg(model = "cmg") slopes by
+# Frisch-Waugh-Lovell) and CCE pooled with plm's covariance formula.
+cce_qr <- function(formula, data, index) {
+  pd <- pdata.frame(data, index = index)
+  mf <- model.frame(formula, data = data)
+  y <- model.response(mf)
+  X <- model.matrix(formula, data = data)[, -1L, drop = FALSE]
+  ind <- pd[[index[1]]]; tind <- pd[[index[2]]]
+  ybar <- ave(y, tind); Xbar <- apply(X, 2, function(v) ave(v, tind))
+  units <- split(seq_along(y), ind)
+  n <- length(units); k <- ncol(X)
+  b <- matrix(NA_real_, k, n); XMX <- array(0, c(k, k, n)); XMy <- matrix(0, k, n)
+  Tmin <- min(lengths(units))
+  for (i in seq_len(n)) {
+    r <- units[[i]]
+    H <- cbind(ybar[r], Xbar[r, , drop = FALSE], 1)
+    qH <- qr(H)
+    MX <- qr.resid(qH, X[r, , drop = FALSE]); My <- qr.resid(qH, y[r])
+    b[, i] <- qr.coef(qr(MX), My)
+    XMX[, , i] <- crossprod(MX); XMy[, i] <- crossprod(MX, My)
+  }
+  bmg <- rowMeans(b); dem <- b - bmg
+  vmg <- tcrossprod(dem) / (n * (n - 1))
+  sXMX <- rowSums(XMX, dims = 2L)
+  bp <- solve(sXMX, rowSums(XMy))
+  R <- matrix(0, k, k)
+  for (i in seq_len(n)) R <- R + XMX[, , i] %*% tcrossprod(dem[, i]) %*% XMX[, , i]
+  R <- R / (n - 1) / Tmin^2
+  psi <- sXMX / length(y)
+  vp <- solve(psi) %*% R %*% solve(psi) / n
+  list(mg = bmg, mg_se = sqrt(diag(vmg)), p = bp, p_se = sqrt(diag(vp)))
+}
+for (case in list(list("produc", fm, Produc, c("state", "year")),
+                  list("grunfeld", inv ~ value + capital, Grunfeld, c("firm", "year")))) {
+  r <- cce_qr(case[[2]], case[[3]], case[[4]])
+  add(paste0(case[[1]], "_cce_qr"), list(
+    call = str("cce_qr() in this script: pcce's formulas with QR projections"),
+    mg_coef = vec(r$mg), mg_se = vec(r$mg_se), p_coef = vec(r$p), p_se = vec(r$p_se)))
+}
+
 # CIPS (Pesaran 2007 CADF). plm's p-value is an interpolation in its table.
 pProduc <- pdata.frame(Produc, index = c("state", "year"))
 pGrun <- pdata.frame(Grunfeld, index = c("firm", "year"))
