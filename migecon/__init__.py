@@ -236,6 +236,7 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
         wooldridge_serial_fe,
     )
     from migecon.estimate.diagnostics.diagnose import DiagnosticReport, diagnose
+    from migecon.estimate.diagnostics.slopes import slope_homogeneity
     from migecon.estimate.diagnostics.specification import (
         bera_sosa_yoon,
         breusch_pagan,
@@ -244,7 +245,6 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
         hausman_regression,
         honda,
     )
-    from migecon.estimate.diagnostics.slopes import slope_homogeneity
     from migecon.estimate.diagnostics.unitroot import im_pesaran_shin, levin_lin_chu, maddala_wu
     from migecon.estimate.gmm.estimator import gmm
     from migecon.estimate.gmm.output import gmm_summary

@@ -37,10 +37,10 @@ def grunfeld_panel():
 
 
 PMG_CASES = [
-    ("produc_pmg_mg", {"estimator": "mg"}, ["const"] + SLOPES),
-    ("produc_pmg_dmg", {"estimator": "mg", "cross_demean": True}, ["const"] + SLOPES),
-    ("produc_pmg_mg_trend", {"estimator": "mg", "trend": True}, ["const"] + SLOPES + ["trend"]),
-    ("produc_pmg_cmg", {"estimator": "ccemg"}, ["const"] + SLOPES),
+    ("produc_pmg_mg", {"estimator": "mg"}, ["const", *SLOPES]),
+    ("produc_pmg_dmg", {"estimator": "mg", "cross_demean": True}, ["const", *SLOPES]),
+    ("produc_pmg_mg_trend", {"estimator": "mg", "trend": True}, ["const", *SLOPES, "trend"]),
+    ("produc_pmg_cmg", {"estimator": "ccemg"}, ["const", *SLOPES]),
 ]
 
 

@@ -73,13 +73,13 @@ def _wide(panel: Panel, formula: str) -> tuple[np.ndarray, np.ndarray, list[str]
 def _lagged(Y: np.ndarray, X: np.ndarray, p: int, start: int | None = None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Dependent, restricted and unrestricted regressors ``(n, R, .)`` and the row mask."""
-    n, T = Y.shape
+    _n, T = Y.shape
     s = p if start is None else start
     rows = np.arange(s, T)
     dep = Y[:, rows]
     ylags = np.stack([Y[:, rows - k] for k in range(1, p + 1)], axis=2)
     xlags = np.stack([X[:, rows - k] for k in range(1, p + 1)], axis=2)
-    const = np.ones(dep.shape + (1,))
+    const = np.ones((*dep.shape, 1))
     Xr = np.concatenate([const, ylags], axis=2)
     Xu = np.concatenate([Xr, xlags], axis=2)
     mask = ~(np.isnan(dep) | np.isnan(Xu).any(axis=2))
@@ -253,6 +253,7 @@ def dumitrescu_hurlin(panel: Panel, formula: str, *, lags: int | str = 1,
                  f"{crit[1]:.3f}, 1% {crit[2]:.3f}")
         dist = "bootstrap"
     label = {"ztilde": "Ztilde", "zbar": "Zbar", "wbar": "Wbar"}[test]
-    return TestResult(f"Dumitrescu-Hurlin {label}", float(stat), pvalue, df=float(p), distribution=dist,
+    return TestResult(f"Dumitrescu-Hurlin {label}", float(stat), pvalue, df=float(p),
+                      distribution=dist,
                       null=f"{xname} does not Granger-cause {yname} in any entity",
                       note=note)

@@ -226,7 +226,7 @@ def cips(panel: Panel, variable: str, *, lags: int = 1, trend: bool = False,
                                  f"got {model!r}")
     if not isinstance(lags, (int, np.integer)) or isinstance(lags, bool) or lags < 0:
         raise SpecificationError(f"lags must be a non-negative integer; got {lags!r}")
-    Yw, entities, periods = _balanced(panel, variable)
+    Yw, entities, _periods = _balanced(panel, variable)
     n, T = Yw.shape
     p = int(lags)
     rows = np.arange(p + 1, T)  # 0-based periods with D.y_t and p lagged differences
@@ -242,7 +242,7 @@ def cips(panel: Panel, variable: str, *, lags: int = 1, trend: bool = False,
     if model == "dmg":
         dep = dep - dep.mean(axis=0)
         cols = [c - c.mean(axis=0) for c in cols]
-    reg = [np.ones_like(dep)] + cols
+    reg = [np.ones_like(dep), *cols]
     if trend:
         reg.append(np.broadcast_to(rows + 1.0, dep.shape))
     if model == "cmg":
@@ -281,9 +281,9 @@ def cips(panel: Panel, variable: str, *, lags: int = 1, trend: bool = False,
             f"{p_note}")
     if truncated:
         note += f"; {int(np.sum(used != t_i))} entity t statistics truncated at {TRUNCATION[trend]}"
-    out = CIPSResult.build(
-        by_entity, name=name, stat=stat, pvalue=pvalue, df=None,
-        distribution=f"CIPS (Pesaran 2007, {det})",
-        null=f"every entity's series of {variable} has a unit root", note=note)
+    out = CIPSResult(name=name, stat=stat, pvalue=pvalue, df=None,
+                     distribution=f"CIPS (Pesaran 2007, {det})",
+                     null=f"every entity's series of {variable} has a unit root", note=note)
+    object.__setattr__(out, "by_entity", by_entity)
     object.__setattr__(out, "critical_values", cv)
     return out

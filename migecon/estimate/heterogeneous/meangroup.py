@@ -276,7 +276,7 @@ def fit_heterogeneous(formula: str, panel: Panel, *, estimator: str = "mg",
         extra.append("trend")
     if estimator == "ccep":
         return _ccep(d, s, panel, formula, slope_names, slopes, blocks, extra, trend)
-    Xu = np.concatenate([X] + blocks, axis=2)
+    Xu = np.concatenate([X, *blocks], axis=2)
     names = list(d.names) + extra
     fit = unit_ols(Y, Xu, s.mask)
     kept = _check_units(s, Xu, fit.ok, names, what)
@@ -357,7 +357,7 @@ def _ccep(d: PanelDesign, s: _Stacked, panel: Panel, formula: str, slope_names: 
           trend: bool) -> HeterogeneousResult:
     """CCE pooled as plm's pcce(model = "p"), with the MG dispersion sandwich."""
     what = "estimator='ccep'"
-    H = np.concatenate(blocks[:2] + [s.mask[:, :, None].astype(float)] + blocks[2:], axis=2)
+    H = np.concatenate([*blocks[:2], s.mask[:, :, None].astype(float), *blocks[2:]], axis=2)
     X = s.X[:, :, slopes]
     MX = partial_out(X, H, s.mask)
     MY = partial_out(s.Y, H, s.mask)
@@ -436,7 +436,7 @@ def _result(d: PanelDesign, s: _Stacked, panel: Panel, formula: str, estimator: 
     return HeterogeneousResult.build(
         up, use, nobs_u,
         params=params, cov=cov_df, cov_info=info, estimator=estimator,
-        dependent=_dependent(formula), nobs=int(len(resid)),
+        dependent=_dependent(formula), nobs=len(resid),
         n_entities=len(kept), n_periods=int(s.T), effects="entity", formula=formula,
         rsquared=float(r2), stats=stats, dropped=dropped, sample=sample,
         notes=notes_all, simulated=panel.is_simulated,

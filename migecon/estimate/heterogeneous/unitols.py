@@ -47,7 +47,7 @@ def stack(values: np.ndarray, unit: np.ndarray, period: np.ndarray, n_units: int
     array([[1., 2.],
            [0., 3.]])
     """
-    shape = (n_units, n_periods) + values.shape[1:]
+    shape = (n_units, n_periods, *values.shape[1:])
     out = np.zeros(shape)
     out[unit, period] = values
     return out

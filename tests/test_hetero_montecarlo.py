@@ -1,0 +1,79 @@
+"""Monte Carlo size of CIPS and Dumitrescu-Hurlin under their nulls (slow).
+
+Rejection rates at the nominal 5% level are compared with a band of about
++/- 2.5 Monte Carlo standard errors around 0.05 (sqrt(0.05 * 0.95 / R)).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import migecon as mg
+
+pytestmark = pytest.mark.slow
+
+
+def _panel(arrays: dict[str, np.ndarray]) -> mg.Panel:
+    n, T = next(iter(arrays.values())).shape
+    idx = pd.MultiIndex.from_product([[f"U{i:02d}" for i in range(n)], range(1990, 1990 + T)],
+                                     names=["unit", "year"])
+    df = pd.DataFrame({k: v.ravel() for k, v in arrays.items()}, index=idx).reset_index()
+    return mg.Panel.from_frame(df, entity="unit", time="year")
+
+
+def _band(reps: int) -> tuple[float, float]:
+    se = np.sqrt(0.05 * 0.95 / reps)
+    return 0.05 - 2.5 * se, 0.05 + 2.5 * se
+
+
+@pytest.mark.parametrize("trend", [False, True])
+def test_cips_size_with_a_common_factor(trend):
+    """Unit roots driven by an unobserved common factor with random loadings (Pesaran 2007, DGP 1)."""
+    rng = np.random.default_rng(2007)
+    reps, n, T = 300, 20, 30
+    rejections = 0
+    for _ in range(reps):
+        f = rng.standard_normal(T)
+        gamma = rng.uniform(0, 2, n)
+        u = gamma[:, None] * f[None, :] + rng.standard_normal((n, T))
+        y = np.cumsum(u, axis=1) + rng.standard_normal(n)[:, None]
+        res = mg.cips(_panel({"y": y}), "y", lags=0, trend=trend)
+        rejections += res.stat < res.critical_values[0.05]
+    lo, hi = _band(reps)
+    assert lo <= rejections / reps <= hi, rejections / reps
+
+
+def test_dumitrescu_hurlin_size():
+    """x does not cause y in any unit; heterogeneous AR(1) dynamics, T = 20 (Ztilde)."""
+    rng = np.random.default_rng(2012)
+    reps, n, T = 400, 20, 20
+    rej = {"ztilde": 0, "zbar": 0}
+    for _ in range(reps):
+        rho_y, rho_x = rng.uniform(0, 0.6, n), rng.uniform(0, 0.6, n)
+        y, x = np.zeros((n, T + 50)), np.zeros((n, T + 50))
+        for t in range(1, T + 50):
+            y[:, t] = rho_y * y[:, t - 1] + rng.standard_normal(n)
+            x[:, t] = rho_x * x[:, t - 1] + rng.standard_normal(n)
+        panel = _panel({"y": y[:, 50:], "x": x[:, 50:]})
+        for test in rej:
+            rej[test] += mg.dumitrescu_hurlin(panel, "y ~ x", lags=1, test=test).pvalue < 0.05
+    lo, hi = _band(reps)
+    assert lo <= rej["ztilde"] / reps <= hi, rej
+    # Zbar is the large-T statistic: with T = 20 it over-rejects (DH 2012, Table 2).
+    assert rej["zbar"] / reps > rej["ztilde"] / reps
+
+
+def test_ccemg_recovers_mean_slope_where_fe_is_biased():
+    """The lesson's claim over 100 draws of HeterogeneousSlopesDGP (true mean slope 0.5)."""
+    fe, cce = [], []
+    for seed in range(100):
+        panel = mg.HeterogeneousSlopesDGP().simulate(seed=seed)
+        fe.append(mg.fit("growth ~ remittances", panel, estimator="fe",
+                         effects="twoway").params["remittances"])
+        cce.append(mg.fit("growth ~ remittances", panel,
+                          estimator="ccemg").params["remittances"])
+    fe_bias, cce_bias = np.mean(fe) - 0.5, np.mean(cce) - 0.5
+    assert fe_bias > 0.4
+    assert abs(cce_bias) < 3 * np.std(cce) / np.sqrt(100) + 0.02
