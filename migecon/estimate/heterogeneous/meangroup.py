@@ -418,7 +418,7 @@ def _result(d: PanelDesign, s: _Stacked, panel: Panel, formula: str, estimator: 
         f"{len(kept)} entities)")
     info = CovarianceInfo(cov_type="mean-group", description=description, dist="normal")
     # d is sorted by (entity, time), as the stacked residuals are.
-    sample = d.index[np.isin(d.entity, kept)]
+    sample = d.index if len(kept) == s.n else d.index[np.isin(d.entity, kept)]
     resid_s = pd.Series(resid, index=sample, name="resid")
     unit_cols = names
     up = pd.DataFrame(unit_coef[kept], index=pd.Index(entities, name=d.index.names[0]),
