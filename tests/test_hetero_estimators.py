@@ -168,3 +168,22 @@ def test_robust_mean_group_downweights_an_outlying_entity(grunfeld_panel):
     assert plain.params["value"] > 0.5  # pulled by the outlier (true values ~0.1)
     assert abs(robust.params["value"] - clean_r.params["value"]) < 0.02
     assert any("robust" in n for n in robust.notes)
+
+
+@pytest.mark.parametrize(("key", "estimator"), [("grunfeld_unbalanced_pmg_mg", "mg"),
+                                                ("grunfeld_unbalanced_pmg_cmg", "ccemg")])
+def test_pmg_unbalanced_grunfeld(grunfeld_panel, key, estimator):
+    """Zero-padded batching on an unbalanced panel (3 rows removed) equals plm's pmg."""
+    df = grunfeld_panel.data.reset_index()
+    firm, year = df["firm"].astype(str), df["year"]
+    drop = ((firm == "10") & (year == 1954)) | ((firm == "1") & year.isin([1935, 1936]))
+    panel = mg.Panel.from_frame(df[~drop], entity="firm", time="year")
+    ref = plm_ref()[key]
+    res = mg.fit("inv ~ value + capital", panel, estimator=estimator)
+    assert res.nobs == ref["nobs"] == 197
+    for j, name in enumerate(["const", "value", "capital"]):
+        assert_sig(float(res.params[name]), ref["coef"][j], 9, f"{key} {name}")
+        assert_sig(float(res.std_errors[name]), ref["se"][j], 9, f"{key} se {name}")
+    for got, want in zip(res.unit_params.loc["1"], ref["indcoef_first_unit"], strict=True):
+        assert_sig(float(got), want, 9, f"{key} firm 1")
+    assert_sig(res.stats["ssr"], ref["ssr"], 9, f"{key} SSR")

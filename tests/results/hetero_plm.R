@@ -44,6 +44,11 @@ runs <- list(
   grunfeld_pcce_mg = quote(pcce(inv ~ value + capital, data = Grunfeld, model = "mg")),
   grunfeld_pcce_p = quote(pcce(inv ~ value + capital, data = Grunfeld, model = "p"))
 )
+# Unbalanced: Grunfeld without firm 10's 1954 and firm 1's 1935-1936 rows.
+GrunU <- Grunfeld[!((Grunfeld$firm == 10 & Grunfeld$year == 1954) |
+                    (Grunfeld$firm == 1 & Grunfeld$year %in% c(1935, 1936))), ]
+runs$grunfeld_unbalanced_pmg_mg <- quote(pmg(inv ~ value + capital, data = GrunU, model = "mg"))
+runs$grunfeld_unbalanced_pmg_cmg <- quote(pmg(inv ~ value + capital, data = GrunU, model = "cmg"))
 for (key in names(runs)) model_entry(key, paste(deparse(runs[[key]]), collapse = ""), eval(runs[[key]]))
 
 # plm's pcce projects each unit's data off H = (1, ybar, xbar) with the normal
