@@ -32,13 +32,19 @@ args <- commandArgs(trailingOnly = TRUE)
 d <- read.csv(args[1]); reps <- as.integer(args[2])
 pd <- pdata.frame(d, index = c("country", "year"))
 fm <- growth ~ remittances + x2 + x3
-best <- function(expr) { e <- substitute(expr); t <- Inf; v <- NULL
-  for (i in seq_len(reps)) { s <- system.time(v <- eval(e, parent.frame()))[["elapsed"]]; t <- min(t, s) }
-  list(time = t, value = v) }
+best <- function(expr) {
+  e <- substitute(expr); t <- Inf; v <- NULL
+  for (i in seq_len(reps)) {
+    s <- system.time(v <- eval(e, parent.frame()))[["elapsed"]]
+    t <- min(t, s)
+  }
+  list(time = t, value = v)
+}
+cell <- function(r, j) list(time = r$time, coef = unname(coef(r$value)[j]))
 out <- list()
-r <- best(pmg(fm, data = pd, model = "mg")); out$mg <- list(time = r$time, coef = unname(coef(r$value)[2]))
-r <- best(pmg(fm, data = pd, model = "cmg")); out$ccemg <- list(time = r$time, coef = unname(coef(r$value)[2]))
-r <- best(pcce(fm, data = pd, model = "p")); out$ccep <- list(time = r$time, coef = unname(coef(r$value)[1]))
+out$mg <- cell(best(pmg(fm, data = pd, model = "mg")), 2)
+out$ccemg <- cell(best(pmg(fm, data = pd, model = "cmg")), 2)
+out$ccep <- cell(best(pcce(fm, data = pd, model = "p")), 1)
 r <- best(suppressWarnings(cipstest(pd$growth, lags = 1, type = "drift", model = "cmg")))
 out$cips <- list(time = r$time, coef = unname(r$value$statistic))
 r <- best(pgrangertest(growth ~ remittances, data = pd, order = 1L, test = "Ztilde"))

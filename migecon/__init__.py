@@ -31,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "bera_sosa_yoon": "migecon.estimate.diagnostics.specification",
     "BootstrapResult": "migecon.estimate.linear.bootstrap",
     "breusch_pagan": "migecon.estimate.diagnostics.specification",
+    "cd_test": "migecon.estimate.diagnostics.crossdep",
     "cips": "migecon.estimate.diagnostics.cips",
     "build_panel": "migecon.panel.build",
     "BuildReport": "migecon.panel.build",
@@ -130,6 +131,7 @@ __all__ = [
     "breusch_pagan",
     "build_panel",
     "catalog",
+    "cd_test",
     "cips",
     "coefplot",
     "countries",
@@ -229,6 +231,7 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
     from migecon import errors
     from migecon.estimate.diagnostics.causality import dumitrescu_hurlin
     from migecon.estimate.diagnostics.cips import cips
+    from migecon.estimate.diagnostics.crossdep import cd_test
     from migecon.estimate.diagnostics.dependence import (
         groupwise_heteroskedasticity,
         pesaran_cd,

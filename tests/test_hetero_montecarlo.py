@@ -30,7 +30,7 @@ def _band(reps: int) -> tuple[float, float]:
 
 @pytest.mark.parametrize("trend", [False, True])
 def test_cips_size_with_a_common_factor(trend):
-    """Unit roots driven by an unobserved common factor with random loadings (Pesaran 2007, DGP 1)."""
+    """Unit roots driven by a common factor with random loadings (after Pesaran 2007's DGP)."""
     rng = np.random.default_rng(2007)
     reps, n, T = 300, 20, 30
     rejections = 0
