@@ -408,7 +408,8 @@ def _check_len(values: Sequence[str], n: int, name: str) -> Sequence[str]:
 def _entity_effects(r: Result) -> str:
     if r.estimator == "re":
         return "Random"
-    removes = r.estimator in ("fe", "fd", "mundlak") or r.estimator.startswith("gmm")
+    removes = (r.estimator in ("fe", "fd", "mundlak", "mg", "ccemg", "ccep", "amg")
+               or r.estimator.startswith("gmm"))
     return "Yes" if removes and r.effects in ("entity", "twoway") else "No"
 
 
