@@ -187,3 +187,39 @@ def test_pmg_unbalanced_grunfeld(grunfeld_panel, key, estimator):
     for got, want in zip(res.unit_params.loc["1"], ref["indcoef_first_unit"], strict=True):
         assert_sig(float(got), want, 9, f"{key} firm 1")
     assert_sig(res.stats["ssr"], ref["ssr"], 9, f"{key} SSR")
+
+
+def test_amg_follows_the_xtmg_recipe(grunfeld_panel):
+    """AMG written out as xtmg.ado (v1.0.1) does it, with plain numpy.
+
+    First stage: regress D.y on D.x and the first differences of the year
+    dummies 2..T, without a constant; the dummy coefficients are the common
+    dynamic process mu_t (mu_1 = 0). Second stage: per firm, OLS of y on a
+    constant, x and mu_t; the AMG estimate is the mean of the firm slopes.
+    """
+    df = grunfeld_panel.data.reset_index().sort_values(["firm", "year"])
+    years = np.sort(df["year"].unique())
+    T = len(years)
+    D = (df["year"].to_numpy()[:, None] == years[None, :]).astype(float)
+    rows_dy, rows_dx, rows_dd = [], [], []
+    for _, g in df.groupby("firm"):
+        idx = g.index
+        y = g["inv"].to_numpy()
+        x = g[["value", "capital"]].to_numpy()
+        d = D[df.index.get_indexer(idx)]
+        rows_dy.append(np.diff(y))
+        rows_dx.append(np.diff(x, axis=0))
+        rows_dd.append(np.diff(d, axis=0)[:, 1:])
+    A = np.column_stack([np.vstack(rows_dx), np.vstack(rows_dd)])
+    coef = np.linalg.lstsq(A, np.concatenate(rows_dy), rcond=None)[0]
+    mu = np.concatenate([[0.0], coef[2:]])
+    slopes = []
+    for _, g in df.groupby("firm"):
+        Z = np.column_stack([np.ones(T), g[["value", "capital"]].to_numpy(),
+                             mu[np.searchsorted(years, g["year"])]])
+        slopes.append(np.linalg.lstsq(Z, g["inv"].to_numpy(), rcond=None)[0])
+    expected = np.mean(slopes, axis=0)
+    res = mg.fit("inv ~ value + capital", grunfeld_panel, estimator="amg")
+    np.testing.assert_allclose(res.params[["const", "value", "capital"]].to_numpy(),
+                               expected[:3], rtol=1e-8)
+    np.testing.assert_allclose(res.unit_params["cdp"].mean(), expected[3], rtol=1e-8)
