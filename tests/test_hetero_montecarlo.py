@@ -102,3 +102,23 @@ def test_dumitrescu_hurlin_bootstrap_size_under_cross_section_dependence():
     lo, hi = _band(reps)
     assert asymptotic / reps > hi  # 0.187 in this run
     assert lo <= bootstrap / reps <= hi, bootstrap / reps  # 0.067 in this run
+
+
+def test_slope_homogeneity_size():
+    """Equal slopes, heteroskedastic errors across entities, AR(1) regressor (N = 20, T = 30)."""
+    rng = np.random.default_rng(2008)
+    reps, n, T = 300, 20, 30
+    rejections, stats = 0, []
+    for _ in range(reps):
+        x = np.zeros((n, T + 50))
+        for s in range(1, T + 50):
+            x[:, s] = 0.6 * x[:, s - 1] + rng.standard_normal(n)
+        x = x[:, 50:] + rng.standard_normal(n)[:, None]
+        sigma = rng.uniform(0.5, 1.5, n)[:, None]
+        y = rng.standard_normal(n)[:, None] + 1.0 * x + sigma * rng.standard_normal((n, T))
+        res = mg.slope_homogeneity(_panel({"y": y, "x": x}), "y ~ x")
+        rejections += res.tests["delta_adj"].pvalue < 0.05
+        stats.append(res.tests["delta_adj"].stat)
+    lo, hi = _band(reps)
+    assert lo <= rejections / reps <= hi, rejections / reps  # 0.030 in this run
+    assert abs(np.mean(stats)) < 0.3 and 0.8 < np.std(stats) < 1.2  # -0.18, 0.98
