@@ -15,6 +15,13 @@ import migecon as mg
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture(autouse=True)
+def _only_with_m_slow(request):
+    """pyproject says slow tests are excluded by default; nothing else enforces it yet."""
+    if "slow" not in (request.config.getoption("-m") or ""):
+        pytest.skip("slow Monte Carlo check (minutes): run with -m slow")
+
+
 def _panel(arrays: dict[str, np.ndarray]) -> mg.Panel:
     n, T = next(iter(arrays.values())).shape
     idx = pd.MultiIndex.from_product([[f"U{i:02d}" for i in range(n)], range(1990, 1990 + T)],
