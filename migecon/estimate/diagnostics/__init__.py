@@ -6,10 +6,12 @@
 heterogeneous macro panels ``cips`` (Pesaran 2007), ``slopes`` (slope
 homogeneity), ``causality`` (Dumitrescu-Hurlin), ``crossdep`` (CD on a fit's
 residuals, weighted CD) and ``macro`` (``diagnose(..., sequence="macro")``).
+The function ``cips`` is not re-exported here, where it would hide the submodule
+of the same name: use ``mg.cips``.
 """
 
 from migecon.estimate.diagnostics.causality import dumitrescu_hurlin
-from migecon.estimate.diagnostics.cips import CIPSResult, cips
+from migecon.estimate.diagnostics.cips import CIPSResult
 from migecon.estimate.diagnostics.crossdep import cd_test
 from migecon.estimate.diagnostics.dependence import (
     groupwise_heteroskedasticity,
@@ -42,7 +44,6 @@ __all__ = [
     "bera_sosa_yoon",
     "breusch_pagan",
     "cd_test",
-    "cips",
     "diagnose",
     "dumitrescu_hurlin",
     "f_test_effects",
