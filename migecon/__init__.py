@@ -43,6 +43,8 @@ _EXPORTS: dict[str, str] = {
     "BootstrapResult": "migecon.estimate.linear.bootstrap",
     "breusch_pagan": "migecon.estimate.diagnostics.specification",
     "build_dyads": "migecon.bilateral.dyads",
+    "cd_test": "migecon.estimate.diagnostics.crossdep",
+    "cips": "migecon.estimate.diagnostics.cips",
     "build_panel": "migecon.panel.build",
     "BuildReport": "migecon.panel.build",
     "coefplot": "migecon.report.figures",
@@ -56,6 +58,7 @@ _EXPORTS: dict[str, str] = {
     "diagnose": "migecon.estimate.diagnostics.diagnose",
     "DiagnosticReport": "migecon.estimate.diagnostics.diagnose",
     "diaspora_weighted_growth": "migecon.panel.network",
+    "dumitrescu_hurlin": "migecon.estimate.diagnostics.causality",
     "DynamicPanelDGP": "migecon.simulate.dynamic",
     "EndogenousRemittancesDGP": "migecon.simulate.dgp",
     "f_test_effects": "migecon.estimate.diagnostics.specification",
@@ -66,6 +69,8 @@ _EXPORTS: dict[str, str] = {
     "gmm_summary": "migecon.estimate.gmm.output",
     "groupwise_heteroskedasticity": "migecon.estimate.diagnostics.dependence",
     "growth_model": "migecon.estimate.growth",
+    "HeterogeneousResult": "migecon.estimate.heterogeneous.meangroup",
+    "HeterogeneousSlopesDGP": "migecon.simulate.heterogeneous",
     "hausman": "migecon.estimate.diagnostics.specification",
     "hausman_regression": "migecon.estimate.diagnostics.specification",
     "honda": "migecon.estimate.diagnostics.specification",
@@ -101,6 +106,7 @@ _EXPORTS: dict[str, str] = {
     "sender_weights": "migecon.bilateral.corridors",
     "shift_share_se": "migecon.estimate.shiftshare",
     "shock_level_regression": "migecon.estimate.shiftshare",
+    "slope_homogeneity": "migecon.estimate.diagnostics.slopes",
     "specification_curve": "migecon.report.figures",
     "specification_grid": "migecon.grid",
     "StaticGrowthDGP": "migecon.simulate.dgp",
@@ -136,6 +142,8 @@ __all__ = [
     "EndogenousRemittancesDGP",
     "FewClustersDGP",
     "GMMChecklist",
+    "HeterogeneousResult",
+    "HeterogeneousSlopesDGP",
     "InstrumentProliferationDGP",
     "MonteCarloResult",
     "Panel",
@@ -155,6 +163,8 @@ __all__ = [
     "build_dyads",
     "build_panel",
     "catalog",
+    "cd_test",
+    "cips",
     "coefplot",
     "cointegration",
     "corridors",
@@ -163,6 +173,7 @@ __all__ = [
     "coverage_heatmap",
     "diagnose",
     "diaspora_weighted_growth",
+    "dumitrescu_hurlin",
     "errors",
     "f_test_effects",
     "first_stage",
@@ -205,6 +216,7 @@ __all__ = [
     "sender_weights",
     "shift_share_se",
     "shock_level_regression",
+    "slope_homogeneity",
     "sources",
     "specification_curve",
     "specification_grid",
@@ -267,7 +279,10 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
     from migecon import errors
     from migecon.bilateral.corridors import corridors, sender_weights
     from migecon.bilateral.dyads import build_dyads
+    from migecon.estimate.diagnostics.causality import dumitrescu_hurlin
+    from migecon.estimate.diagnostics.cips import cips
     from migecon.estimate.diagnostics.cointegration import cointegration
+    from migecon.estimate.diagnostics.crossdep import cd_test
     from migecon.estimate.diagnostics.dependence import (
         groupwise_heteroskedasticity,
         pesaran_cd,
@@ -275,6 +290,7 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
         wooldridge_serial_fe,
     )
     from migecon.estimate.diagnostics.diagnose import DiagnosticReport, diagnose
+    from migecon.estimate.diagnostics.slopes import slope_homogeneity
     from migecon.estimate.diagnostics.specification import (
         bera_sosa_yoon,
         breusch_pagan,
@@ -291,6 +307,7 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
     from migecon.estimate.gravity.ppml import ppml
     from migecon.estimate.growth import growth_model
     from migecon.estimate.heterogeneous.ardl import ardl
+    from migecon.estimate.heterogeneous.meangroup import HeterogeneousResult
     from migecon.estimate.linear.bootstrap import BootstrapResult, wild_bootstrap
     from migecon.estimate.linear.static import fit
     from migecon.estimate.linear.weakiv import ARConfidenceSet, anderson_rubin, first_stage
@@ -337,5 +354,6 @@ if TYPE_CHECKING:  # what static checkers and IDEs see; kept equal to _EXPORTS b
         StaticGrowthDGP,
     )
     from migecon.simulate.dynamic import DynamicPanelDGP, InstrumentProliferationDGP, nickell_bias
+    from migecon.simulate.heterogeneous import HeterogeneousSlopesDGP
     from migecon.simulate.montecarlo import MonteCarloResult, monte_carlo
     from migecon.study import StudyRun, load_study, run_study

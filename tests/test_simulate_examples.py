@@ -38,7 +38,8 @@ def test_one_script_per_lesson():
     assert [p.name for p in LESSONS] == [
         "lesson_1_country_effects.py", "lesson_2_nickell_bias.py",
         "lesson_3_diaspora_instrument.py", "lesson_4_common_shocks.py",
-        "lesson_5_few_clusters.py", "lesson_6_instrument_proliferation.py"]
+        "lesson_5_few_clusters.py", "lesson_6_instrument_proliferation.py",
+        "lesson_7_heterogeneous_slopes.py"]
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)

@@ -452,7 +452,7 @@ def _entity_effects(r: Result) -> str:
     if r.estimator == "re":
         return "Random"
     # FE-2SLS (estimator "iv" with entity effects) removes them as FE does.
-    removes = (r.estimator in ("fe", "fd", "mundlak", "iv")
+    removes = (r.estimator in ("fe", "fd", "mundlak", "iv", "mg", "ccemg", "ccep", "amg")
                or r.estimator.startswith(("gmm", "ardl-")))
     return "Yes" if removes and r.effects in ("entity", "twoway") else "No"
 

@@ -7,7 +7,8 @@
   correlated with remittances), :class:`DynamicPanelDGP` (Nickell bias),
   :class:`EndogenousRemittancesDGP` (a diaspora-weighted instrument),
   :class:`CommonShocksDGP` (cross-sectional dependence),
-  :class:`FewClustersDGP` (few clusters), :class:`InstrumentProliferationDGP`.
+  :class:`FewClustersDGP` (few clusters), :class:`InstrumentProliferationDGP`,
+  :class:`HeterogeneousSlopesDGP` (heterogeneous slopes and a common factor).
 * :func:`monte_carlo`: bias, RMSE, coverage and rejection rates of estimators,
   in parallel, reproducible from one seed.
 """
@@ -25,6 +26,7 @@ from migecon.simulate.dynamic import (
     nickell_bias,
     nickell_bias_approx,
 )
+from migecon.simulate.heterogeneous import HeterogeneousSlopesDGP
 from migecon.simulate.montecarlo import (
     MCEstimate,
     MonteCarloResult,
@@ -41,6 +43,7 @@ __all__ = [
     "DynamicPanelDGP",
     "EndogenousRemittancesDGP",
     "FewClustersDGP",
+    "HeterogeneousSlopesDGP",
     "InstrumentProliferationDGP",
     "MCEstimate",
     "MonteCarloResult",

@@ -2,9 +2,17 @@
 
 ``specification`` (Hausman, F and LM tests for effects, Bera-Sosa-Yoon),
 ``dependence`` (Pesaran CD, serial correlation, groupwise heteroskedasticity),
-``unitroot`` (IPS, LLC, Fisher) and ``diagnose`` (the guided sequence).
+``unitroot`` (IPS, LLC, Fisher) and ``diagnose`` (the guided sequence); for
+heterogeneous macro panels ``cips`` (Pesaran 2007), ``slopes`` (slope
+homogeneity), ``causality`` (Dumitrescu-Hurlin), ``crossdep`` (CD on a fit's
+residuals, weighted CD) and ``macro`` (``diagnose(..., sequence="macro")``).
+The function ``cips`` is not re-exported here, where it would hide the submodule
+of the same name: use ``mg.cips``.
 """
 
+from migecon.estimate.diagnostics.causality import dumitrescu_hurlin
+from migecon.estimate.diagnostics.cips import CIPSResult
+from migecon.estimate.diagnostics.crossdep import cd_test
 from migecon.estimate.diagnostics.dependence import (
     groupwise_heteroskedasticity,
     pesaran_cd,
@@ -12,6 +20,7 @@ from migecon.estimate.diagnostics.dependence import (
     wooldridge_serial_fe,
 )
 from migecon.estimate.diagnostics.diagnose import DiagnosticReport, diagnose
+from migecon.estimate.diagnostics.slopes import SlopeHomogeneityResult, slope_homogeneity
 from migecon.estimate.diagnostics.specification import (
     bera_sosa_yoon,
     breusch_pagan,
@@ -28,11 +37,15 @@ from migecon.estimate.diagnostics.unitroot import (
 )
 
 __all__ = [
+    "CIPSResult",
     "DiagnosticReport",
+    "SlopeHomogeneityResult",
     "UnitRootResult",
     "bera_sosa_yoon",
     "breusch_pagan",
+    "cd_test",
     "diagnose",
+    "dumitrescu_hurlin",
     "f_test_effects",
     "groupwise_heteroskedasticity",
     "hausman",
@@ -42,6 +55,7 @@ __all__ = [
     "levin_lin_chu",
     "maddala_wu",
     "pesaran_cd",
+    "slope_homogeneity",
     "wooldridge_serial",
     "wooldridge_serial_fe",
 ]

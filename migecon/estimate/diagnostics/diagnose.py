@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from migecon.errors import DroppedDataWarning, EstimationWarning, MigeconError
+from migecon.errors import DroppedDataWarning, EstimationWarning, MigeconError, SpecificationError
 from migecon.estimate._panelmath import build_design
 from migecon.estimate.diagnostics.dependence import (
     groupwise_heteroskedasticity,
@@ -47,8 +47,11 @@ FEW_CLUSTERS = 20
 #: report prefers clustering to them when the CD test rejects.
 MIN_PERIODS_DRISCOLL_KRAAY = 10
 
-_LABELS = {"pooled": "pooled OLS", "fe": "fixed effects", "re": "random effects"}
-_COV_LABELS = {"unadjusted": "conventional standard errors",
+_LABELS = {"pooled": "pooled OLS", "fe": "fixed effects", "re": "random effects",
+           "mg": "mean group (Pesaran-Smith)", "ccemg": "CCE mean group (Pesaran 2006)",
+           "ccep": "CCE pooled (Pesaran 2006)"}
+_COV_LABELS = {"mean-group": "nonparametric mean-group standard errors",
+               "unadjusted": "conventional standard errors",
                "clustered": "standard errors clustered by country",
                "driscoll-kraay": "Driscoll-Kraay standard errors"}
 _ROW_LABELS = {
@@ -74,8 +77,8 @@ class DiagnosticReport:
         Keys ``"f_effects"``, ``"breusch_pagan"``, ``"hausman"``,
         ``"hausman_robust"``, ``"serial"``, ``"heteroskedasticity"``,
         ``"cross_section"``, ``"unit_root"`` (those that could be run).
-    estimator : {"pooled", "fe", "re"}
-    cov_type : {"unadjusted", "clustered", "driscoll-kraay"}
+    estimator : {"pooled", "fe", "re", "mg", "ccemg", "ccep"}
+    cov_type : {"unadjusted", "clustered", "driscoll-kraay", "mean-group"}
     reasons : tuple of str
         Why, one sentence per decision.
     skipped : dict of str to str
@@ -83,6 +86,9 @@ class DiagnosticReport:
     alpha : float
         Significance level of the decisions.
     nobs, n_entities, n_periods : int
+    sequence : {"micro", "macro"}
+    result : Result or None
+        The recommended model, estimated (``sequence="macro"``).
     """
 
     formula: str
@@ -95,6 +101,8 @@ class DiagnosticReport:
     nobs: int = 0
     n_entities: int = 0
     n_periods: int = 0
+    sequence: str = "micro"
+    result: Any = field(default=None, compare=False, repr=False)
 
     @property
     def recommendation(self) -> str:
@@ -133,6 +141,11 @@ class DiagnosticReport:
         for reason in self.reasons:
             lines += textwrap.wrap(reason, width=96, initial_indent="  - ",
                                    subsequent_indent="    ")
+        if self.result is not None:
+            lines += ["", "Estimates of the recommended model:"] + [
+                f"  {k:<20}{v:>10.4f}  (se {se:.4f})" for k, v, se in
+                zip(self.result.params.index, self.result.params, self.result.std_errors,
+                    strict=True)]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -163,7 +176,7 @@ def _run(tests: dict[str, TestResult], skipped: dict[str, str], key: str,
 
 
 def diagnose(panel: Panel, formula: str, *, alpha: float = 0.05,
-             show: bool = True) -> DiagnosticReport:
+             show: bool = True, sequence: str = "micro") -> DiagnosticReport:
     """Run the standard panel specification tests and recommend an estimator and errors.
 
     1. F test for country effects: are the intercepts equal (pooled OLS)?
@@ -189,6 +202,13 @@ def diagnose(panel: Panel, formula: str, *, alpha: float = 0.05,
         Significance level of every decision.
     show : bool
         Print the report.
+    sequence : {"micro", "macro"}
+        ``"micro"``: the sequence above (short panels, common slopes).
+        ``"macro"``: for panels with many years: Pesaran's CD on
+        country-by-country residuals, CIPS (or IPS) unit-root tests, the
+        Pesaran-Yamagata slope-homogeneity test, then the estimator they point
+        to (CCE mean group, mean group, CCE pooled or FE), estimated and kept
+        in ``report.result``; see :mod:`migecon.estimate.diagnostics.macro`.
 
     Returns
     -------
@@ -204,8 +224,21 @@ def diagnose(panel: Panel, formula: str, *, alpha: float = 0.05,
     """
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1; got {alpha}")
+    if sequence not in ("micro", "macro"):
+        raise SpecificationError(f"sequence must be 'micro' or 'macro'; got {sequence!r}")
     d = build_design(panel, formula, what="diagnose")   # warns once about dropped rows
     n_periods = len(np.unique(d.time))
+    if sequence == "macro":
+        from migecon.estimate.diagnostics.macro import ROW_LABELS, macro_sequence
+
+        macro = macro_sequence(panel, formula, d, alpha=alpha)
+        _ROW_LABELS.update(ROW_LABELS)
+        report = DiagnosticReport(formula=formula, alpha=alpha, nobs=d.nobs,
+                                  n_entities=d.n_entities, n_periods=n_periods,
+                                  sequence="macro", **macro)
+        if show:
+            print(report)
+        return report
     tests: dict[str, TestResult] = {}
     skipped: dict[str, str] = {}
     with warnings.catch_warnings():

@@ -160,7 +160,7 @@ def fit(
     panel : Panel
         The data.
     estimator : {"pooled", "fe", "re", "between", "fd", "iv", "mundlak", \
-"hausman-taylor", "amemiya-macurdy"}
+"hausman-taylor", "amemiya-macurdy", "mg", "ccemg", "ccep", "amg"}
         Pooled OLS, fixed effects (within), random effects (GLS), between
         (OLS on entity means), first differences, fixed-effects 2SLS, and the
         correlated random effects of Mundlak (RE with the entity means of the
@@ -169,6 +169,11 @@ def fit(
         ``"amemiya-macurdy"`` keep time-invariant regressors (distance,
         language) while ``endogenous=`` names the regressors correlated with
         the entity effect (:mod:`migecon.estimate.linear.hausman_taylor`).
+        ``"mg"``, ``"ccemg"``,
+        ``"ccep"`` and ``"amg"`` (heterogeneous slopes: mean group, CCE, AMG)
+        are estimated by
+        :func:`migecon.estimate.heterogeneous.meangroup.fit_heterogeneous`,
+        which takes ``trend``, ``cross_demean`` and ``robust``.
     effects : {"entity", "time", "twoway", "none"}
         Effects removed by ``"fe"``/``"iv"``; for pooled, RE, Mundlak and FD,
         ``"time"``/``"twoway"`` add year dummies.
@@ -268,6 +273,11 @@ def fit(
         raise SpecificationError(
             "endogenous= is for estimator='hausman-taylor' or 'amemiya-macurdy'; for IV "
             "write 'y ~ x + [endog ~ instruments]'")
+    if estimator in ("mg", "ccemg", "ccep", "amg"):  # heterogeneous slopes: their own family
+        from migecon.estimate.heterogeneous.meangroup import fit_heterogeneous
+
+        return fit_heterogeneous(formula, panel, estimator=estimator, effects=effects,
+                                 cov_type=cov_type, **cov_options)
     _check_option("estimator", estimator, ESTIMATORS)
     _check_option("effects", effects, EFFECTS)
     _check_option("re_method", re_method, RE_METHODS)
