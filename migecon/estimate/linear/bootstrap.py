@@ -187,6 +187,10 @@ def wild_bootstrap(result: Result, param: str, *, null: float = 0.0, B: int = 99
         raise SpecificationError(
             "this result does not keep its data (it was read from JSON or built by another "
             "estimator); re-estimate it with mg.fit to bootstrap")
+    if getattr(data, "absorbed", ()):
+        raise SpecificationError(
+            f"the wild bootstrap does not handle absorb= factors {list(data.absorbed)} yet; "
+            "refit without absorb= (as explicit effects or dummies) to bootstrap")
     if data.is_iv:
         raise SpecificationError(
             "the wild bootstrap for IV models (WRE) is not implemented; bootstrap the "
