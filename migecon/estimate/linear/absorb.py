@@ -14,6 +14,11 @@ heavy import), and migecon must work without pyfixest; the numpy path here is
 as fast for the two- and three-way panels of the benchmark
 (``benchmarks/README.md``) and is the only path.
 
+Two factors of which one has few levels (entity and year) are solved
+directly instead: the large factor's means are removed and the small one's
+effects come from its normal equations (a levels x levels system), which is
+exact; the sweeps then only confirm it.
+
 Convergence (stated, tested): iteration stops when a sweep changes no element
 of a column by more than ``tol`` times that column's root mean square
 (``tol=1e-12`` by default), and :class:`~migecon.errors.ConvergenceError`
@@ -48,6 +53,11 @@ __all__ = ["DEFAULT_MAXITER", "DEFAULT_TOL", "Absorber", "ConvergenceError", "ab
 DEFAULT_TOL = 1e-12
 #: Sweeps before :class:`ConvergenceError`.
 DEFAULT_MAXITER = 10_000
+#: Two factors, one of them with at most this many levels (years, sectors): its effects
+#: are solved exactly from their normal equations after the other factor's means are
+#: removed, then sweeps check (and if needed refine) the result to the tolerance.
+DIRECT_MAX_LEVELS = 1_000
+METHODS = ("auto", "iterate")
 
 
 class ConvergenceError(MigeconError, ArithmeticError):
@@ -152,6 +162,10 @@ class Absorber:
         Convergence tolerance (see the module docstring).
     maxiter : int
         Maximum number of sweeps.
+    method : {"auto", "iterate"}
+        ``"auto"`` solves two factors directly when one has at most
+        :data:`DIRECT_MAX_LEVELS` levels (then checks by sweeps); ``"iterate"``
+        always uses accelerated alternating projections.
 
     Examples
     --------
@@ -167,7 +181,10 @@ class Absorber:
 
     def __init__(self, codes: Sequence[np.ndarray], names: Sequence[str], *,
                  weights: np.ndarray | None = None, tol: float = DEFAULT_TOL,
-                 maxiter: int = DEFAULT_MAXITER) -> None:
+                 maxiter: int = DEFAULT_MAXITER, method: str = "auto") -> None:
+        if method not in METHODS:
+            raise SpecificationError(f"method must be one of {METHODS}; got {method!r}")
+        self.method = method
         if not codes:
             raise SpecificationError("Absorber needs at least one factor")
         if not (tol > 0 and np.isfinite(tol)):
@@ -205,8 +222,10 @@ class Absorber:
             out -= (sums * f.inv_weight)[f.codes]
         return out
 
-    def _demean_column(self, x: np.ndarray, name: str) -> np.ndarray:
-        x = self._sweep(x)
+    def _demean_column(self, x: np.ndarray, name: str, *, started: bool = False) -> np.ndarray:
+        """Iterate sweeps from ``x`` (already in ``x + span(dummies)`` when ``started``)."""
+        if not started:
+            x = self._sweep(x)
         if len(self.factors) == 1:
             return x
         scale = float(np.sqrt(np.mean(x * x)))
@@ -254,12 +273,50 @@ class Absorber:
         ndarray of the shape of ``A``
         """
         A = np.asarray(A, dtype=float)
-        if A.ndim == 1:
-            return self._demean_column(A, names[0] if names else "column 0")
-        out = np.empty(A.shape, order="F")
-        for j in range(A.shape[1]):
+        A2 = A.reshape(A.shape[0], -1)
+        direct = self._direct_two_way(A2) if self._use_direct() else None
+        out = np.empty(A2.shape, order="F")
+        for j in range(A2.shape[1]):
             label = names[j] if names is not None else f"column {j}"
-            out[:, j] = self._demean_column(np.ascontiguousarray(A[:, j]), label)
+            if direct is not None:  # exact solve, then sweeps until the tolerance holds
+                out[:, j] = self._demean_column(direct[:, j], label, started=True)
+            else:
+                out[:, j] = self._demean_column(np.ascontiguousarray(A2[:, j]), label)
+        return out.reshape(A.shape)
+
+    def _use_direct(self) -> bool:
+        return (self.method == "auto" and len(self.factors) == 2
+                and min(f.n_levels for f in self.factors) <= DIRECT_MAX_LEVELS)
+
+    def _direct_two_way(self, A: np.ndarray) -> np.ndarray:
+        """Two factors, one with few levels: partial out the large one by group means and
+        solve the small one's normal equations (a levels x levels system) directly."""
+        from scipy import sparse
+
+        big, small = sorted(self.factors, key=lambda f: -f.n_levels)
+        w = self.weights
+        ones = np.ones(big.codes.shape[0]) if w is None else w
+        # B[i, t] = weight of big level i in small level t (counts without weights).
+        B = sparse.csr_matrix((ones, (big.codes, small.codes)),
+                              shape=(big.n_levels, small.n_levels))
+        W = np.diag(1.0 / small.inv_weight) - (B.T @ sparse.diags(big.inv_weight) @ B).toarray()
+        out = np.empty(A.shape, order="F")
+        rhs = np.empty((small.n_levels, A.shape[1]))
+        for j in range(A.shape[1]):
+            x = np.ascontiguousarray(A[:, j])
+            xw = x if w is None else x * w
+            x = x - (np.bincount(big.codes, weights=xw, minlength=big.n_levels)
+                     * big.inv_weight)[big.codes]
+            out[:, j] = x
+            rhs[:, j] = np.bincount(small.codes, weights=x if w is None else x * w,
+                                    minlength=small.n_levels)
+        beta = np.linalg.pinv(W, rcond=1e-12, hermitian=True) @ rhs
+        for j in range(A.shape[1]):
+            fitted = beta[small.codes, j]
+            fw = fitted if w is None else fitted * w
+            fitted = fitted - (np.bincount(big.codes, weights=fw, minlength=big.n_levels)
+                               * big.inv_weight)[big.codes]
+            out[:, j] -= fitted
         return out
 
     # ---------------------------------------------------- degrees of freedom
@@ -287,10 +344,10 @@ class Absorber:
         from scipy.sparse.csgraph import connected_components
 
         fa, fb = self.factors[a], self.factors[b]
-        pairs = np.unique(fa.codes.astype(np.int64) * fb.n_levels + fb.codes)
-        rows, cols = pairs // fb.n_levels, pairs % fb.n_levels + fa.n_levels
+        # One edge per row (repeated edges are harmless): O(n), no sort of the pairs.
         size = fa.n_levels + fb.n_levels
-        graph = coo_matrix((np.ones(pairs.size), (rows, cols)), shape=(size, size))
+        graph = coo_matrix((np.ones(fa.codes.shape[0], dtype=np.int8),
+                            (fa.codes, fb.codes + fa.n_levels)), shape=(size, size)).tocsr()
         return int(connected_components(graph, directed=False)[0])
 
 
