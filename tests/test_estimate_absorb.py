@@ -205,3 +205,15 @@ def test_bad_absorb_input() -> None:
     res = mg.fit("y ~ x1 + x2", panel, effects="twoway", absorb=["region"])
     with pytest.raises(SpecificationError, match="absorb= factors"):
         mg.wild_bootstrap(res, "x1", B=99, seed=1, progress=False)
+
+
+def test_direct_two_way_solve_equals_iterated_projections() -> None:
+    df = _frame(5)
+    codes = [pd.factorize(df[c])[0] for c in ("firm", "year")]
+    X = df[["y", "x1", "x2"]].to_numpy()
+    w = np.random.default_rng(2).uniform(0.5, 2.0, len(df))
+    for weights in (None, w):
+        direct = Absorber(codes, ["firm", "year"], weights=weights)
+        assert direct._use_direct()
+        slow = Absorber(codes, ["firm", "year"], weights=weights, method="iterate")
+        np.testing.assert_allclose(direct.demean(X), slow.demean(X), atol=1e-10)
