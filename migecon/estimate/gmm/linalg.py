@@ -152,7 +152,8 @@ def _sequential(C: np.ndarray, tol: float, block: int = BLOCK) -> tuple[np.ndarr
             A[end:, end:] -= P @ P.T
         kept.extend(int(i) for i in idx)
         m += j
-    return np.asarray(kept, dtype=np.int64), Lfull[np.ix_(kept, np.arange(m))]
+    rows = np.asarray(kept, dtype=np.int64)
+    return rows, Lfull[np.ix_(rows, np.arange(m))]
 
 
 def _sequential_small(S: np.ndarray, tol: float) -> tuple[list[int], np.ndarray]:
@@ -168,4 +169,5 @@ def _sequential_small(S: np.ndarray, tol: float) -> tuple[list[int], np.ndarray]
             L[c:, len(kept)] = col
             S[c + 1:, c + 1:] -= np.outer(col[1:], col[1:])
             kept.append(c)
-    return kept, L[np.ix_(kept, np.arange(len(kept)))]
+    order = np.asarray(kept, dtype=np.intp)
+    return kept, L[np.ix_(order, np.arange(order.size))]
