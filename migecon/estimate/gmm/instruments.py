@@ -174,9 +174,10 @@ class InstrumentMatrix:
                 Dm = np.zeros((m, nd, self.n_units))
                 for pos, part in parts:
                     Dm[:, pos, :] += part
-            # Σ_s Dm[s] Dm[s]' as one product: (nd, m N) times its transpose
-            flat = np.ascontiguousarray(Dm.transpose(1, 0, 2)).reshape(nd, -1)
-            S[np.ix_(dcols, dcols)] = flat @ flat.T
+            acc = np.zeros((nd, nd))
+            for s in range(m):
+                acc += Dm[s] @ Dm[s].T
+            S[np.ix_(dcols, dcols)] = acc
         for s in range(m):
             rs = [r for r in np.flatnonzero(M[:, s]) if self.rows[r][0].size]
             if not rs:
