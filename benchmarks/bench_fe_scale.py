@@ -65,7 +65,7 @@ def make_data(rows: int, folder: Path) -> Path:
 
 
 # ------------------------------------------------------------------ workers
-def _frame(folder: Path):  # noqa: ANN202
+def _frame(folder: Path):
     import pandas as pd
 
     return pd.DataFrame({c: np.load(folder / f"{c}.npy")
@@ -93,7 +93,7 @@ def worker(tool: str, folder: Path, effects: str) -> dict[str, object]:
         if effects == "three":
             kw["absorb"] = ["region^year"]
 
-        def fit():  # noqa: ANN202
+        def fit():
             r = mg.fit("y ~ x1 + x2", panel, cov_type="clustered", small_sample="stata", **kw)
             return r.params[["x1", "x2"]].to_numpy(), r.std_errors[["x1", "x2"]].to_numpy()
     elif tool == "pyfixest":
@@ -102,7 +102,7 @@ def worker(tool: str, folder: Path, effects: str) -> dict[str, object]:
         prep = 0.0
         fe = {"one": "unit", "two": "unit + year", "three": "unit + year + region^year"}[effects]
 
-        def fit():  # noqa: ANN202
+        def fit():
             m = pf.feols(f"y ~ x1 + x2 | {fe}", df, vcov={"CRV1": "unit"})
             return m.coef()[["x1", "x2"]].to_numpy(), m.se()[["x1", "x2"]].to_numpy()
     else:
@@ -117,7 +117,7 @@ def worker(tool: str, folder: Path, effects: str) -> dict[str, object]:
             exog = df[["x1", "x2"]]
             prep = time.perf_counter() - start
 
-            def fit():  # noqa: ANN202
+            def fit():
                 r = AbsorbingLS(df["y"], exog, absorb=absorb).fit(
                     cov_type="clustered", clusters=df["unit"])
                 return r.params[["x1", "x2"]].to_numpy(), r.std_errors[["x1", "x2"]].to_numpy()
@@ -125,7 +125,7 @@ def worker(tool: str, folder: Path, effects: str) -> dict[str, object]:
             data = df.set_index(["unit", "year"])
             prep = time.perf_counter() - start
 
-            def fit():  # noqa: ANN202
+            def fit():
                 r = PanelOLS(data["y"], data[["x1", "x2"]], entity_effects=True,
                              time_effects=effects == "two").fit(
                     cov_type="clustered", cluster_entity=True)

@@ -17,7 +17,8 @@ as fast for the two- and three-way panels of the benchmark
 Two factors of which one has few levels (entity and year) are solved
 directly instead: the large factor's means are removed and the small one's
 effects come from its normal equations (a levels x levels system), which is
-exact; the sweeps then only confirm it.
+exact; a check that every factor's group means are within the tolerance
+confirms it (and falls back to sweeps if not).
 
 Convergence (stated, tested): iteration stops when a sweep changes no element
 of a column by more than ``tol`` times that column's root mean square
@@ -58,6 +59,8 @@ DEFAULT_MAXITER = 10_000
 #: removed, then sweeps check (and if needed refine) the result to the tolerance.
 DIRECT_MAX_LEVELS = 1_000
 METHODS = ("auto", "iterate")
+#: Largest levels x levels table held dense by the direct solve (80 MB); sparse beyond.
+DENSE_CELLS = 10_000_000
 
 
 class ConvergenceError(MigeconError, ArithmeticError):
@@ -278,11 +281,22 @@ class Absorber:
         out = np.empty(A2.shape, order="F")
         for j in range(A2.shape[1]):
             label = names[j] if names is not None else f"column {j}"
-            if direct is not None:  # exact solve, then sweeps until the tolerance holds
-                out[:, j] = self._demean_column(direct[:, j], label, started=True)
+            if direct is not None:  # exact solve, checked; sweeps only if the check fails
+                col = direct[:, j]
+                out[:, j] = col if self._orthogonal(col) else self._demean_column(
+                    col, label, started=True)
             else:
                 out[:, j] = self._demean_column(np.ascontiguousarray(A2[:, j]), label)
         return out.reshape(A.shape)
+
+    def _orthogonal(self, x: np.ndarray) -> bool:
+        """Every factor's (weighted) group means of ``x`` within the tolerance: a sweep
+        would then move no element by more than ``tol`` times the column's RMS."""
+        scale = float(np.sqrt(np.mean(x * x)))
+        bound = self.tol * scale
+        xw = x if self.weights is None else x * self.weights
+        return all(float(np.max(np.abs(np.bincount(f.codes, weights=xw, minlength=f.n_levels)
+                                       * f.inv_weight))) <= bound for f in self.factors)
 
     def _use_direct(self) -> bool:
         return (self.method == "auto" and len(self.factors) == 2
@@ -296,10 +310,18 @@ class Absorber:
         big, small = sorted(self.factors, key=lambda f: -f.n_levels)
         w = self.weights
         ones = np.ones(big.codes.shape[0]) if w is None else w
-        # B[i, t] = weight of big level i in small level t (counts without weights).
-        B = sparse.csr_matrix((ones, (big.codes, small.codes)),
-                              shape=(big.n_levels, small.n_levels))
-        W = np.diag(1.0 / small.inv_weight) - (B.T @ sparse.diags(big.inv_weight) @ B).toarray()
+        # B[i, t] = weight of big level i in small level t (counts without weights);
+        # W = D2'M1D2 = diag(weights of t) - B' diag(1 / weights of i) B.
+        if big.n_levels * small.n_levels <= DENSE_CELLS:
+            Bd = np.bincount(big.codes * small.n_levels + small.codes, weights=ones,
+                             minlength=big.n_levels * small.n_levels
+                             ).reshape(big.n_levels, small.n_levels)
+            cross = (Bd * big.inv_weight[:, None]).T @ Bd
+        else:
+            B = sparse.csr_matrix((ones, (big.codes, small.codes)),
+                                  shape=(big.n_levels, small.n_levels))
+            cross = (B.T @ sparse.diags(big.inv_weight) @ B).toarray()
+        W = np.diag(1.0 / small.inv_weight) - cross
         out = np.empty(A.shape, order="F")
         rhs = np.empty((small.n_levels, A.shape[1]))
         for j in range(A.shape[1]):
