@@ -147,6 +147,8 @@ def run_panel(label: str, n: int, t: int, args: argparse.Namespace, folder: Path
     simulate(n, t).to_csv(csv, index=False)
     rows = []
     for cell, (mg_cmd, pd_cmd) in CELLS.items():
+        if args.cells and cell not in args.cells:
+            continue
         mg_runs, pd_runs = [], []
         slow = "uncollapsed" in cell and n * t >= 20_000
         for _ in range(args.rounds):  # alternate, so that machine load hits both alike
@@ -181,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=5, help="repetitions per worker")
     parser.add_argument("--rounds", type=int, default=3, help="alternating worker rounds")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--panels", nargs="+", choices=["2000x30", "200x60"],
+                        default=["2000x30", "200x60"], help="panels to run (N x T)")
+    parser.add_argument("--cells", nargs="+", choices=list(CELLS), help="cells to run (all)")
     parser.add_argument("--worker", choices=["migecon", "pydynpd"], help=argparse.SUPPRESS)
     parser.add_argument("--csv", help=argparse.SUPPRESS)
     parser.add_argument("--command", help=argparse.SUPPRESS)
@@ -190,13 +195,17 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(worker(args.worker, args.csv, args.command, args.reps, args.ginv)))
         return 0
     print(f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'default')}, "
-          f"{os.cpu_count()} cores")
+          f"{os.cpu_count()} cores, load average "
+          + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"{'panel':<14}{'cell':<26}{'migecon':>10}{'pydynpd':>11}{'ratio':>9}"
           f"{'|db| pinv':>11}{'|db| invsym':>11}{'mg mem':>10}{'pd mem':>10}")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        rows += run_panel("N=2000,T=30", 2000, 30, args, Path(tmp))
-        rows += run_panel("N=200,T=60", 200, 60, args, Path(tmp))
+        if "2000x30" in args.panels:
+            rows += run_panel("N=2000,T=30", 2000, 30, args, Path(tmp))
+        if "200x60" in args.panels:
+            rows += run_panel("N=200,T=60", 200, 60, args, Path(tmp))
+    print("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
     failed = [r for r in rows if r["ratio"] < SPEEDUP_TARGET]

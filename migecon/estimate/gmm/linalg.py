@@ -118,22 +118,56 @@ class GInverse:
         return float(v @ self.solve(v))
 
 
-def _sequential(C: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """Keep columns in order while each adds variance above ``tol`` (a sweep)."""
+#: Columns per block of :func:`_sequential` (BLAS-3 panel solves and trailing updates;
+#: the per-column rule runs on block-sized matrices only).
+BLOCK = 256
+
+
+def _sequential(C: np.ndarray, tol: float, block: int = BLOCK) -> tuple[np.ndarray, np.ndarray]:
+    """Keep columns in order while each adds variance above ``tol`` (a sweep), blocked.
+
+    Column ``c`` is kept when its variance unexplained by the columns kept before it
+    (the diagonal of the Schur complement given those columns) exceeds ``tol``: Stata's
+    ``invsym`` rule. A right-looking blocked Cholesky factorisation: each block of
+    columns applies the rule to its Schur complement, then one triangular solve with
+    many right-hand sides gives the block's column panel of the factor and one matrix
+    product updates the trailing Schur complement.
+    """
     n = C.shape[0]
+    A = np.array(C, dtype=float, order="C")
     kept: list[int] = []
-    L = np.zeros((n, n))
-    for c in range(n):
-        m = len(kept)
-        if m:
-            v = linalg.solve_triangular(L[:m, :m], C[kept, c], lower=True, check_finite=False)
-            resid = C[c, c] - v @ v
-        else:
-            v = np.zeros(0)
-            resid = C[c, c]
+    Lfull = np.zeros((n, n))
+    m = 0
+    for start in range(0, n, block):
+        end = min(start + block, n)
+        local, Lb = _sequential_small(A[start:end, start:end], tol)
+        j = len(local)
+        if not j:
+            continue
+        idx = start + np.asarray(local)
+        Lfull[idx, m:m + j] = Lb
+        if end < n:
+            P = linalg.solve_triangular(Lb, A[idx, end:], lower=True, check_finite=False).T
+            Lfull[end:, m:m + j] = P
+            A[end:, end:] -= P @ P.T
+        kept.extend(int(i) for i in idx)
+        m += j
+    rows = np.asarray(kept, dtype=np.int64)
+    return rows, Lfull[np.ix_(rows, np.arange(m))]
+
+
+def _sequential_small(S: np.ndarray, tol: float) -> tuple[list[int], np.ndarray]:
+    """The sweep rule on one block: a right-looking Cholesky that skips dependent columns."""
+    S = S.copy()
+    b = S.shape[0]
+    kept: list[int] = []
+    L = np.zeros((b, b))
+    for c in range(b):
+        resid = S[c, c]
         if resid > tol:
-            L[m, :m] = v
-            L[m, m] = math.sqrt(resid)
+            col = S[c:, c] / math.sqrt(resid)
+            L[c:, len(kept)] = col
+            S[c + 1:, c + 1:] -= np.outer(col[1:], col[1:])
             kept.append(c)
-    m = len(kept)
-    return np.asarray(kept, dtype=np.int64), L[:m, :m].copy()
+    order = np.asarray(kept, dtype=np.intp)
+    return kept, L[np.ix_(order, np.arange(order.size))]

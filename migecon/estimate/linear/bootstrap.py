@@ -196,6 +196,10 @@ def wild_bootstrap(result: Result, param: str, *, null: float = 0.0, B: int = 99
         raise SpecificationError(
             "the wild cluster bootstrap is implemented for unweighted models; refit without "
             "weights= to bootstrap, or use the weighted model's cluster-robust errors")
+    if getattr(data, "absorbed", ()):
+        raise SpecificationError(
+            f"the wild bootstrap does not handle absorb= factors {list(data.absorbed)} yet; "
+            "refit without absorb= (as explicit effects or dummies) to bootstrap")
     if data.is_iv:
         raise SpecificationError(
             "the wild bootstrap for IV models (WRE) is not implemented; bootstrap the "

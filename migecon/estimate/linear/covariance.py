@@ -217,6 +217,10 @@ class CovInputs:
         Apply no finite-sample factor to sandwich covariances even under
         ``small_sample="stata"``: ``ivregress 2sls`` without ``small`` reports
         HC0 / CR0 (2SLS without absorbed effects).
+    absorbed : sequence of (ndarray, int)
+        Further absorbed factors (``absorb=``): codes per row and degrees of
+        freedom; like the entity and time effects, those nested in a
+        clustering dimension are not counted in the small-sample factor.
     """
 
     bread: np.ndarray
@@ -231,6 +235,7 @@ class CovInputs:
     sigma2_divisor: float | None = None
     force_normal: bool = False
     no_small_factor: bool = False
+    absorbed: Sequence[tuple[np.ndarray, int]] = ()
 
     @property
     def nobs(self) -> int:
@@ -238,7 +243,8 @@ class CovInputs:
 
     @property
     def df_resid(self) -> float:
-        return float(self.nobs - self.k - self.df_entity - self.df_time)
+        return float(self.nobs - self.k - self.df_entity - self.df_time
+                     - sum(df for _, df in self.absorbed))
 
 
 def compute_covariance(inputs: CovInputs, spec: CovSpec, *, entity_label: str = "country",
@@ -313,7 +319,12 @@ def _clustered(inputs: CovInputs, spec: CovSpec, scores: np.ndarray, entity_labe
     if missing:
         raise SpecificationError(f"cluster identifiers for {missing} are not available")
     n, A = inputs.nobs, inputs.bread
-    codes = [_codes(groups[c]) for c in spec.clusters]
+    # Entity and time come as codes already: no re-factorising of the labels.
+    codes = [inputs.entity if c == "entity" and inputs.entity is not None
+             and len(inputs.entity) == n else
+             inputs.time if c == "time" and inputs.time is not None
+             and len(inputs.time) == n else _codes(groups[c]) for c in spec.clusters]
+    codes = [np.asarray(c, dtype=np.int64) for c in codes]
     counts = [int(c.max()) + 1 for c in codes]
     if min(counts) < 2:
         raise SpecificationError(
@@ -325,11 +336,13 @@ def _clustered(inputs: CovInputs, spec: CovSpec, scores: np.ndarray, entity_labe
         ids = inputs.entity if dim == "entity" else inputs.time
         if df and not (ids is not None and any(_nested(ids, c) for c in codes)):
             k_adj += df
+    for ids, df in inputs.absorbed:
+        if df and not any(_nested(ids, c) for c in codes):
+            k_adj += df
     small = (n - 1) / (n - k_adj) if stata else 1.0
 
     def meat(c: np.ndarray) -> np.ndarray:
-        sums = np.zeros((int(c.max()) + 1, scores.shape[1]))
-        np.add.at(sums, c, scores)
+        sums = _group_sums(scores, c)
         return sums.T @ sums
 
     g_min = min(counts)
@@ -378,8 +391,7 @@ def _driscoll_kraay(inputs: CovInputs, spec: CovSpec,
     stata = stata_factors(spec.small_sample) and not inputs.no_small_factor
     times = _codes(inputs.time)
     n_periods = int(times.max()) + 1
-    sums = np.zeros((n_periods, scores.shape[1]))
-    np.add.at(sums, times, scores)
+    sums = _group_sums(scores, times)
     rule = spec.bandwidth is None
     bw = (float(np.floor(4 * (n_periods / 100) ** (2 / 9))) if spec.bandwidth is None
           else float(spec.bandwidth))
@@ -397,7 +409,8 @@ def _driscoll_kraay(inputs: CovInputs, spec: CovSpec,
     # xtscc (1.3+) and ivreg2's dkraay(), small: T/(T-1) (N-1)/(N-K), where K
     # counts the regressors and year dummies but not the entity effects
     # removed by the within transformation (`xtscc y x i.year, fe`).
-    n, k_adj = inputs.nobs, inputs.k + inputs.df_time
+    n = inputs.nobs
+    k_adj = inputs.k + inputs.df_time + sum(df for _, df in inputs.absorbed)
     factor = (n_periods / (n_periods - 1)) * (n - 1) / (n - k_adj) if stata else 1.0
     cov = _sym(factor * inputs.bread @ s @ inputs.bread)
     how = (f"= floor(4 (T/100)^(2/9)) with T = {n_periods}" if rule else "(chosen)")
@@ -450,8 +463,23 @@ def _codes(values: np.ndarray | Sequence[Any]) -> np.ndarray:
 
 def _nested(inner: np.ndarray, outer_codes: np.ndarray) -> bool:
     """True when every ``inner`` group lies inside one ``outer`` cluster."""
-    frame = pd.DataFrame({"i": np.asarray(inner), "o": outer_codes})
-    return bool((frame.groupby("i")["o"].nunique() <= 1).all())
+    inner = np.asarray(inner)
+    if inner.dtype.kind not in "iu" or (inner.size and inner.min() < 0):
+        inner = _codes(inner)
+    if not inner.size:
+        return True
+    # Write each row's cluster at its group's slot (the last write wins): the
+    # groups are nested iff every row then reads back its own cluster.
+    slot = np.empty(int(inner.max()) + 1, dtype=np.int64)
+    slot[inner] = outer_codes
+    return bool(np.array_equal(slot[inner], outer_codes))
+
+
+def _group_sums(A: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Column sums of ``A`` within the groups ``codes`` (``np.bincount`` per column)."""
+    g = int(codes.max()) + 1
+    return np.column_stack([np.bincount(codes, weights=A[:, j], minlength=g)
+                            for j in range(A.shape[1])]) if A.shape[1] else np.zeros((g, 0))
 
 
 def _dist(use_t: bool) -> Literal["t", "normal"]:

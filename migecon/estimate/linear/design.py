@@ -198,7 +198,8 @@ def group_means(A: np.ndarray, codes: np.ndarray) -> np.ndarray:
     A2 = A.reshape(A.shape[0], -1)
     counts = np.bincount(codes).astype(float)
     sums = np.zeros((counts.shape[0], A2.shape[1]))
-    np.add.at(sums, codes, A2)
+    for j in range(A2.shape[1]):
+        sums[:, j] = np.bincount(codes, weights=A2[:, j], minlength=counts.shape[0])
     return sums / counts[:, None]
 
 

@@ -28,13 +28,19 @@ from scipy import stats
 
 from migecon.errors import DataError, SpecificationError
 from migecon.estimate.formula import parse_formula
+from migecon.estimate.linear.absorb import (
+    DEFAULT_MAXITER,
+    DEFAULT_TOL,
+    Absorber,
+    absorb_factors,
+    absorb_terms,
+)
 from migecon.estimate.linear.covariance import CovInputs, compute_covariance, parse_cov_options
 from migecon.estimate.linear.design import (
     PanelDesign,
     build_design,
     check_identification,
     group_means,
-    project_out,
     time_dummies,
     warn_dropped,
     within,
@@ -106,6 +112,7 @@ class FitData:
     # Weighted fits keep their (sqrt-weight scaled) rows for the first-stage
     # diagnostics; the wild bootstrap re-estimates unweighted models only.
     weighted: bool = False
+    absorbed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -131,6 +138,8 @@ class _Stage:
     stats: dict[str, float] = field(default_factory=dict)
     dropped: dict[str, int] = field(default_factory=dict)
     theta: np.ndarray | None = None
+    #: Further absorbed factors (beyond entity and time): name, codes, df.
+    absorbed: list[tuple[str, np.ndarray, int]] = field(default_factory=list)
 
 
 def fit(
@@ -148,6 +157,9 @@ def fit(
     weight_type: str = "aweight",
     iv_method: str = "2sls",
     endogenous: Sequence[str] | None = None,
+    absorb: str | list[str] | tuple[str, ...] | None = None,
+    absorb_tol: float = DEFAULT_TOL,
+    absorb_maxiter: int = DEFAULT_MAXITER,
     **cov_options: Any,
 ) -> Result:
     """Estimate a static panel model.
@@ -202,7 +214,8 @@ def fit(
         Drop entities observed once before a within estimation (they carry no
         information; counted in ``Result.dropped``). Stata's ``xtreg`` keeps
         them, ``reghdfe`` drops them: it only changes N and G in small-sample
-        factors.
+        factors. With ``absorb=``, singletons of every absorbed factor are
+        dropped, repeatedly, as reghdfe does.
     weights : str, optional
         A positive weight variable (e.g. ``"pop"``) for pooled, fixed effects
         (one- and two-way) and their IV versions: weighted least squares, with
@@ -221,6 +234,19 @@ def fit(
     endogenous : sequence of str, optional
         For ``"hausman-taylor"`` / ``"amemiya-macurdy"``: regressors correlated
         with the entity effect, as the design names them.
+    absorb : str or list of str, optional
+        Further fixed effects removed by the fixed-effects estimators, on top
+        of ``effects``: panel variables (``"sector"``) or interactions of
+        variables and index levels (``"origin^year"``), any number of them.
+        They are removed by iterative demeaning
+        (:mod:`migecon.estimate.linear.absorb`) and counted in the degrees of
+        freedom as reghdfe counts them (factors nested in the clusters are
+        not counted in the small-sample factor).
+    absorb_tol, absorb_maxiter : float, int
+        Convergence tolerance of the iterative demeaning (a sweep that moves
+        no value by more than ``absorb_tol`` times its column's root mean
+        square ends it) and the maximum number of sweeps. They also apply to
+        ``effects="twoway"``.
     **cov_options
         ``cluster``, ``cluster_entity``, ``cluster_time``, ``kernel``,
         ``bandwidth`` (Driscoll-Kraay), ``cluster_df`` (``"each"`` or
@@ -312,9 +338,19 @@ def fit(
     time_label = "year" if panel.time_name in ("year", "time", "t") else panel.time_name
     entity_fx = base == "fe" and effects in ("entity", "twoway")
     time_fx = effects in ("time", "twoway")
-    extra = spec.variables + ((weights,) if weights and weights not in spec.variables else ())
+    terms = absorb_terms(absorb, panel, base, effects)
+    absorb_vars = tuple(dict.fromkeys(
+        v for t in terms for v in t
+        if v not in (panel.entity_name, panel.time_name) and v not in spec.variables))
+    extra = spec.variables + absorb_vars
+    if weights and weights not in extra:
+        extra = (*extra, weights)
     d = build_design(parsed, panel, extra=extra, entity_label=label,
-                     drop_singletons=drop_singletons and entity_fx)
+                     drop_singletons=drop_singletons and entity_fx and not terms)
+    factors: list[tuple[str, np.ndarray]] | None = None
+    if terms:
+        d, factors = absorb_factors(d, terms, panel, entity_fx, time_fx, label, time_label,
+                                     drop_singletons)
     warn_dropped(d.dropped)
     w = None if weights is None else normalise(np.asarray(d.groups[weights], dtype=float))
     d.groups["entity"] = np.asarray(d.index.get_level_values(0))
@@ -326,7 +362,8 @@ def fit(
     if base == "pooled":
         stage = _pooled(d, time_fx, time_label, w)
     elif base == "fe":
-        stage = _within(d, entity_fx, time_fx, label, time_label, w)
+        stage = _within(d, entity_fx, time_fx, label, time_label, w, factors=factors,
+                        tol=absorb_tol, maxiter=absorb_maxiter)
     elif base == "between":
         stage = _between(d, spec.clusters, label)
     elif base == "fd":
@@ -381,7 +418,9 @@ def _pooled(d: PanelDesign, time_fx: bool, time_label: str,
 
 
 def _within(d: PanelDesign, entity_fx: bool, time_fx: bool, label: str,
-            time_label: str, w: np.ndarray | None = None) -> _Stage:
+            time_label: str, w: np.ndarray | None = None, *,
+            factors: list[tuple[str, np.ndarray]] | None = None,
+            tol: float = DEFAULT_TOL, maxiter: int = DEFAULT_MAXITER) -> _Stage:
     X, names, Z, z_names = _full(d)
     const = d.has_const
     keep = [j for j, n in enumerate(names) if n != "const"]
@@ -396,12 +435,29 @@ def _within(d: PanelDesign, entity_fx: bool, time_fx: bool, label: str,
         return within(a, groups) if w is None else weighted_within(a, groups, w) * (
             r[:, None] if a.ndim == 2 else r)
 
-    if entity_fx:
+    extra: list[tuple[str, np.ndarray, int]] = []
+    if factors is None and entity_fx and time_fx:
+        factors = [(label, d.entity), (time_label, d.time)]
+    if factors:
+        ab = Absorber([c for _, c in factors], [n for n, _ in factors], weights=w, tol=tol,
+                      maxiter=maxiter)
+        demeaned = ab.demean(stacked, [d.dependent] + [names[j] for j in keep]
+                             + [z_names[j] for j in zkeep])
+        if w is not None:
+            demeaned = demeaned * r[:, None]
+        dfs = ab.degrees_of_freedom()
+        if const:
+            dfs[0] -= 1
+        pos = 0
+        if entity_fx:
+            df_entity, pos = dfs[0], 1
+        if time_fx:
+            df_time, pos = dfs[pos], pos + 1
+        extra = [(name, codes, df) for (name, codes), df in
+                 zip(factors[pos:], dfs[pos:], strict=True)]
+    elif entity_fx:
         demeaned = demean(stacked, d.entity)
         df_entity = d.n_entities - (1 if const else 0)
-        if time_fx:
-            basis = demean(time_dummies(d.time, drop_first=False), d.entity)
-            demeaned, df_time = project_out(basis, demeaned)
     else:
         demeaned = demean(stacked, d.time)
         df_time = d.n_periods - (1 if const else 0)
@@ -442,10 +498,14 @@ def _within(d: PanelDesign, entity_fx: bool, time_fx: bool, label: str,
                            f"{label} units)",
             (True, True): f"are absorbed by the {label} and {time_label} effects (they vary "
                           f"only across {label} units or only over time)"}[(entity_fx, time_fx)]
+    if extra:
+        what = ("are absorbed by the fixed effects of "
+                + ", ".join(repr(n) for n, _ in (factors or [])) + " (they are, or are "
+                "collinear with, combinations of those effects)")
     return _Stage(y=y_out, X=X_out, check=check, names=out_names, rows=d.index,
                   entity=d.entity, time=d.time, groups=d.groups, absorbed_by=what, raw=raw_x,
                   df_entity=df_entity, df_time=df_time, Z=Z_out, z_check=z_check, z_raw=raw_z,
-                  z_names=out_z)
+                  z_names=out_z, absorbed=extra)
 
 
 def _between(d: PanelDesign, clusters: tuple[str, ...], label: str) -> _Stage:
@@ -597,7 +657,7 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
             fit2 = two_sls(stage.y, X, Z, x_names=names, z_names=z_names)
         params, resid, bread, regressors = fit2.params, fit2.resid, fit2.bread, fit2.xhat
         if base != "re":
-            df_abs = stage.df_entity + stage.df_time
+            df_abs = stage.df_entity + stage.df_time + sum(df for *_, df in stage.absorbed)
             fs = first_stage_f(X[:, [names.index(n) for n in endog]], Z, len(excluded), df_abs)
             result_stats.update({f"first_stage_f:{n}": float(f) for n, f in
                                  zip(endog, fs, strict=True)})
@@ -626,6 +686,7 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
     inputs = CovInputs(bread=bread, regressors=regressors, resid=resid, k=k,
                        df_entity=stage.df_entity, df_time=stage.df_time,
                        groups=stage.groups, entity=stage.entity, time=stage.time,
+                       absorbed=[(codes, df) for _, codes, df in stage.absorbed],
                        sigma2_divisor=divisor,
                        force_normal=(is_iv and not iv_t) or base in ("re", "mundlak"),
                        no_small_factor=ivregress)
@@ -668,7 +729,8 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
         estimator=base, effects=effects, y=stage.y, X=X, names=names, entity=stage.entity,
         time=stage.time, groups=stage.groups, is_iv=is_iv, raw_y=d.y,
         raw_X=d.X if not is_iv else None, raw_entity=d.entity, raw_time=d.time,
-        raw_groups=d.groups, has_const=d.has_const, weighted=weights is not None)
+        raw_groups=d.groups, has_const=d.has_const, weighted=weights is not None,
+        absorbed=tuple(name for name, *_ in stage.absorbed))
     if base == "fe" and not is_iv:
         fit_data.raw_X = d.X[:, [d.names.index(n) for n in names if n in d.names]]
     if is_iv and base != "re":
@@ -691,7 +753,8 @@ def _estimate(stage: _Stage, d: PanelDesign, spec: Any, panel: Panel, *, formula
         dropped=dropped, absorbed=tuple(absorbed), omitted=tuple(omitted), sample=sample,
         notes=_notes(panel) + extra_notes, simulated=panel.is_simulated,
         truth=dict(meta.get("true_params", {})),
-        model_name=_model_name(base, effects, is_iv, re_method, iv_method),
+        model_name=_model_name(base, effects, is_iv, re_method, iv_method)
+        + "".join(f" + {name}" for name, *_ in stage.absorbed),
         df_resid=df_resid, df_model=float(len(slopes)),
         resid=pd.Series(resid if weights is None else resid / np.sqrt(weights),
                         index=stage.rows, name="resid"),
