@@ -269,3 +269,30 @@ def test_wild_bootstrap_on_a_dask_cluster_equals_serial(panel, dask_client):
     assert on_dask.pvalue == serial.pvalue
     assert on_dask.conf_int == serial.conf_int
     np.testing.assert_array_equal(on_dask.t_boot, serial.t_boot)
+
+
+def _cointegrated_panel(n: int = 6, t: int = 40, seed: int = 0) -> mg.Panel:
+    rng = np.random.default_rng(seed)
+    x = np.cumsum(rng.normal(size=(n, t)), axis=1)
+    y = 1.0 + x + rng.normal(scale=0.5, size=(n, t))
+    frame = pd.DataFrame({"unit": np.repeat([f"U{i}" for i in range(n)], t),
+                          "year": np.tile(np.arange(2000, 2000 + t), n),
+                          "y": y.ravel(), "x1": x.ravel()})
+    return mg.Panel.from_frame(frame, entity="unit", time="year")
+
+
+@pytest.mark.parametrize("parallel", [2, "dask"])
+def test_panel_test_bootstraps_equal_serial_on_any_backend(parallel, request):
+    if parallel == "dask":
+        request.getfixturevalue("dask_client")
+    panel = mg.HeterogeneousSlopesDGP(n_countries=12, n_years=20).simulate(seed=5)
+    serial = mg.dumitrescu_hurlin(panel, "growth ~ remittances", lags=1, bootstrap=60, seed=1)
+    other = mg.dumitrescu_hurlin(panel, "growth ~ remittances", lags=1, bootstrap=60, seed=1,
+                                 parallel=parallel)
+    assert other.pvalue == serial.pvalue and other.note == serial.note
+    coint = _cointegrated_panel()
+    a = mg.cointegration(coint, "y ~ x1", test="westerlund", bootstrap=20, seed=5,
+                         check_i2=False)
+    b = mg.cointegration(coint, "y ~ x1", test="westerlund", bootstrap=20, seed=5,
+                         check_i2=False, parallel=parallel)
+    pd.testing.assert_frame_equal(a.table, b.table)

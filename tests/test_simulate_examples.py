@@ -87,7 +87,7 @@ TUTORIAL_PAGES = sorted(TUTORIALS.glob("*.md"))
 def test_tutorial_index_links_every_page():
     index = (TUTORIALS / "README.md").read_text(encoding="utf-8")
     pages = [p.name for p in TUTORIAL_PAGES if p.name != "README.md"]
-    assert len(pages) == 8
+    assert len(pages) == 9
     for name in pages:
         assert f"]({name})" in index, name
 

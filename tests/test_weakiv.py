@@ -309,9 +309,10 @@ def test_researchers_real_case_warns(shared_data) -> None:
     stocks = read_bilateral(shared_data / "migrant_stock" / "undesa_ims2020_bilateral_long.csv")
     z = mg.diaspora_weighted_growth(stocks, growth.set_index(["iso3", "year"])["value"],
                                     base_year=1990, years=(1990, 2019))
-    five = panel.with_columns(
-        {"host_growth": z["diaspora_host_growth"].reindex(panel.data.index)}
-    ).transform(average=5)
+    with pytest.warns(mg.errors.DroppedDataWarning, match="too few years"):
+        five = panel.with_columns(
+            {"host_growth": z["diaspora_host_growth"].reindex(panel.data.index)}
+        ).transform(average=5)
     with pytest.warns(mg.errors.DroppedDataWarning), \
             pytest.warns(mg.errors.EstimationWarning,
                          match="weak instruments: host_growth for remittances"):

@@ -136,32 +136,60 @@ def _select_lags(Y: np.ndarray, X: np.ndarray, rule: str, max_lags: int) -> tupl
 
 
 def _bootstrap(Y: np.ndarray, X: np.ndarray, p: int, test: str, reps: int,
-               seed: int | None) -> np.ndarray:
-    """Statistics under H0 from period-resampled restricted residuals (Lopez-Weber 2017)."""
+               seed: int | None, parallel: int | str | None = None) -> np.ndarray:
+    """Statistics under H0 from period-resampled restricted residuals (Lopez-Weber 2017).
+
+    Every replication's draws come from one seeded stream, in order, before the
+    replications are computed (in blocks, on the ``parallel=`` backend), so the
+    statistics do not depend on the backend.
+    """
+    from migecon.parallel import map_tasks
+
     rng = np.random.default_rng(seed)
-    n, T = Y.shape
+    T = Y.shape[1]
     dep, Xr, _, mask = _lagged(Y, X, p)
     fr = unit_ols(dep, Xr, mask)
     resid = fr.resid - fr.resid.mean(axis=1, keepdims=True)  # (n, T - p)
-    a, g = fr.coef[:, 0], fr.coef[:, 1:]
-    out = np.empty(reps)
-    t_i = np.full(n, float(T))
-    for b in range(reps):
+    plan = []
+    for _ in range(reps):
         draw = rng.integers(0, T - p, size=T - p)          # same periods for every entity
         start = int(rng.integers(0, T - p + 1))            # random block of initial values
-        ys = np.empty((n, T))
-        ys[:, :p] = Y[:, start:start + p]
-        e = resid[:, draw]
-        for t in range(p, T):
-            ys[:, t] = a + np.einsum("nk,nk->n", g, ys[:, t - p:t][:, ::-1]) + e[:, t - p]
-        W, _ = _wald(ys, X, p)
-        out[b] = _statistics(W, t_i, p, True)[test]
-    return out
+        plan.append((draw, start))
+    size = max(1, -(-reps // 16))
+    blocks = [plan[i:i + size] for i in range(0, reps, size)]
+    runner = _Replications(Y, X, p, test, fr.coef[:, 0], fr.coef[:, 1:], resid)
+    return np.concatenate(map_tasks(runner, blocks, parallel=parallel))
+
+
+class _Replications:
+    """Picklable: bootstrap statistics for a block of (draw, start) pairs."""
+
+    def __init__(self, Y: np.ndarray, X: np.ndarray, p: int, test: str, a: np.ndarray,
+                 g: np.ndarray, resid: np.ndarray) -> None:
+        self.Y, self.X, self.p, self.test = Y, X, p, test
+        self.a, self.g, self.resid = a, g, resid
+
+    def __call__(self, block: list[tuple[np.ndarray, int]]) -> np.ndarray:
+        Y, p = self.Y, self.p
+        n, T = Y.shape
+        t_i = np.full(n, float(T))
+        out = np.empty(len(block))
+        for b, (draw, start) in enumerate(block):
+            ys = np.empty((n, T))
+            ys[:, :p] = Y[:, start:start + p]
+            e = self.resid[:, draw]
+            for t in range(p, T):
+                ys[:, t] = self.a + np.einsum("nk,nk->n", self.g,
+                                              ys[:, t - p:t][:, ::-1]) + e[:, t - p]
+            W, _ = _wald(ys, self.X, p)
+            out[b] = _statistics(W, t_i, p, True)[self.test]
+        return out
 
 
 def dumitrescu_hurlin(panel: Panel, formula: str, *, lags: int | str = 1,
                       test: str = "ztilde", max_lags: int | None = None,
-                      bootstrap: int = 0, seed: int | None = None) -> TestResult:
+                      bootstrap: int = 0, seed: int | None = None,
+                      parallel: int | str | None = None) -> TestResult:
     """Dumitrescu-Hurlin (2012) test of Granger non-causality from x to y.
 
     Parameters
@@ -184,6 +212,9 @@ def dumitrescu_hurlin(panel: Panel, formula: str, *, lags: int | str = 1,
         (0: asymptotic normal p-value only). Needs a balanced panel.
     seed : int, optional
         Seed of the bootstrap.
+    parallel : None, int or str
+        Where the bootstrap replications run (:mod:`migecon.parallel`); the
+        p-value is the same whatever the backend.
 
     Returns
     -------
@@ -245,7 +276,7 @@ def dumitrescu_hurlin(panel: Panel, formula: str, *, lags: int | str = 1,
         if not balanced:
             raise DataError("dumitrescu_hurlin: the bootstrap resamples whole periods and "
                             "needs a balanced panel")
-        draws = _bootstrap(Y, X, p, test, int(bootstrap), seed)
+        draws = _bootstrap(Y, X, p, test, int(bootstrap), seed, parallel)
         pvalue = float(np.mean(draws >= stat))
         crit = np.quantile(draws, [0.90, 0.95, 0.99])
         note += (f"; bootstrap p-value from {bootstrap} replications resampling periods "

@@ -124,7 +124,8 @@ def cointegration(panel: Panel, formula: str, *, test: str = "pedroni",
                   max_lags: int | None = None, time_demean: bool = False,
                   kernel_lags: int | None = None, leads: int | tuple[int, int] = 0,
                   lrwindow: int = 2, bootstrap: int = 0,
-                  seed: int | None = None, check_i2: bool = True) -> CointegrationResult:
+                  seed: int | None = None, check_i2: bool = True,
+                  parallel: int | str | None = None) -> CointegrationResult:
     """Panel cointegration tests of Pedroni, Kao or Westerlund.
 
     Parameters
@@ -160,6 +161,9 @@ def cointegration(panel: Panel, formula: str, *, test: str = "pedroni",
         Warn when a variable's first difference does not look stationary
         (Im-Pesaran-Shin on the differences does not reject at 10%): the
         tests assume I(1) variables, not I(2).
+    parallel : None, int or str
+        Where Westerlund's bootstrap replications run (:mod:`migecon.parallel`);
+        the p-values are the same whatever the backend.
 
     Returns
     -------
@@ -206,7 +210,8 @@ def cointegration(panel: Panel, formula: str, *, test: str = "pedroni",
                 "test='westerlund' takes a number of lags or a range (min, max) searched by "
                 f"AIC per unit, as xtwest's lags(1 3); got lags={lags!r}")
         table, by, fields = westerlund(y, x, labels, trend=trend, lags=lags, leads=leads,
-                                       lrwindow=lrwindow, bootstrap=bootstrap, seed=seed)
+                                       lrwindow=lrwindow, bootstrap=bootstrap, seed=seed,
+                                       parallel=parallel)
         return CointegrationResult.build(table, by, **fields)
     if time_demean:
         y = y - y.mean(axis=0, keepdims=True)

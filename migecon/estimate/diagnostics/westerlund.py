@@ -29,11 +29,14 @@ robust p-value is the share of bootstrap statistics at or below the observed.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from migecon.errors import DataError, SpecificationError
+from migecon.parallel import map_tasks
 
 __all__ = ["WESTERLUND_MEAN", "WESTERLUND_VAR", "select_order", "westerlund",
            "westerlund_stats"]
@@ -212,7 +215,8 @@ def _standardise(raw: dict[str, float], n: int, k: int, trend: str) -> dict[str,
 
 def _bootstrap(y: np.ndarray, x: np.ndarray, *, trend: str, orders: list[tuple[int, int]],
                lags: int | tuple[int, int], leads: int | tuple[int, int],
-               lrwindow: int, reps: int, rng: np.random.Generator) -> np.ndarray:
+               lrwindow: int, reps: int, rng: np.random.Generator,
+               parallel: int | str | None = None) -> np.ndarray:
     """Sieve bootstrap under H0 resampling whole dates (Westerlund 2007, Section 4).
 
     Each unit's short-run dynamics (its own lags and leads) are fitted without
@@ -236,35 +240,55 @@ def _bootstrap(y: np.ndarray, x: np.ndarray, *, trend: str, orders: list[tuple[i
         fits.append((e - e.mean(), p, b[nd:nd + p], b[nd + p:].reshape(p + q + 1, k), q))
     n_dates = min(f[0].size for f in fits)
     length = t_len - 1 + pmax + qmax
-    out = np.empty((reps, 4))
-    for r in range(reps):
-        draw = rng.integers(0, n_dates, size=length)
-        ys = np.empty((n, t_len))
-        xs = np.empty((n, t_len, k))
-        for i, (e, p, a_lag, g, q) in enumerate(fits):
-            ex = dxc[i, draw + p]
-            u = e[draw].copy()
-            for j in range(-q, p + 1):
-                shifted = np.zeros((length, k))
-                if j >= 0:
-                    shifted[j:] = ex[:length - j]
-                else:
-                    shifted[:j] = ex[-j:]
-                u += shifted @ g[j + q]
-            d = np.zeros(length)
-            for t in range(length):
-                d[t] = u[t] + sum(a_lag[j - 1] * d[t - j] for j in range(1, p + 1) if t >= j)
-            ys[i] = np.concatenate([[0.0], np.cumsum(d[-(t_len - 1):])])
-            xs[i] = np.vstack([np.zeros((1, k)), np.cumsum(ex[-(t_len - 1):], axis=0)])
-        raw, _ = westerlund_stats(ys, xs, trend=trend, lags=lags, leads=leads,
-                                  lrwindow=lrwindow)
-        out[r] = [raw["Gt"], raw["Ga"], raw["Pt"], raw["Pa"]]
-    return out
+    # every replication's dates come from one seeded stream, in order, before the
+    # replications are computed (in blocks, on the parallel= backend)
+    plan = [rng.integers(0, n_dates, size=length) for _ in range(reps)]
+    size = max(1, -(-reps // 16))
+    blocks = [plan[i:i + size] for i in range(0, reps, size)]
+    runner = _Replications(fits, dxc, (n, t_len, k), length,
+                           {"trend": trend, "lags": lags, "leads": leads, "lrwindow": lrwindow})
+    return np.vstack(map_tasks(runner, blocks, parallel=parallel))
+
+
+class _Replications:
+    """Picklable: Gt, Ga, Pt, Pa of a block of resampled date sequences."""
+
+    def __init__(self, fits: list[Any], dxc: np.ndarray, shape: tuple[int, int, int],
+                 length: int, options: dict[str, Any]) -> None:
+        self.fits, self.dxc, self.shape, self.length = fits, dxc, shape, length
+        self.options = options
+
+    def __call__(self, block: list[np.ndarray]) -> np.ndarray:
+        n, t_len, k = self.shape
+        length, dxc = self.length, self.dxc
+        out = np.empty((len(block), 4))
+        for r, draw in enumerate(block):
+            ys = np.empty((n, t_len))
+            xs = np.empty((n, t_len, k))
+            for i, (e, p, a_lag, g, q) in enumerate(self.fits):
+                ex = dxc[i, draw + p]
+                u = e[draw].copy()
+                for j in range(-q, p + 1):
+                    shifted = np.zeros((length, k))
+                    if j >= 0:
+                        shifted[j:] = ex[:length - j]
+                    else:
+                        shifted[:j] = ex[-j:]
+                    u += shifted @ g[j + q]
+                d = np.zeros(length)
+                for t in range(length):
+                    d[t] = u[t] + sum(a_lag[j - 1] * d[t - j] for j in range(1, p + 1)
+                                      if t >= j)
+                ys[i] = np.concatenate([[0.0], np.cumsum(d[-(t_len - 1):])])
+                xs[i] = np.vstack([np.zeros((1, k)), np.cumsum(ex[-(t_len - 1):], axis=0)])
+            raw, _ = westerlund_stats(ys, xs, **self.options)
+            out[r] = [raw["Gt"], raw["Ga"], raw["Pt"], raw["Pa"]]
+        return out
 
 
 def westerlund(y: np.ndarray, x: np.ndarray, labels: list[str], *, trend: str,
                lags: int | tuple[int, int], leads: int | tuple[int, int], lrwindow: int,
-               bootstrap: int, seed: int | None
+               bootstrap: int, seed: int | None, parallel: int | str | None = None
                ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
     """Westerlund's four tests on balanced arrays; see the module docstring.
 
@@ -297,7 +321,8 @@ def westerlund(y: np.ndarray, x: np.ndarray, labels: list[str], *, trend: str,
     if bootstrap:
         orders = list(zip(by["lags"].astype(int), by["leads"].astype(int), strict=True))
         boot = _bootstrap(y, x, trend=trend, orders=orders, lags=lags, leads=leads,
-                          lrwindow=lrwindow, reps=bootstrap, rng=np.random.default_rng(seed))
+                          lrwindow=lrwindow, reps=bootstrap, rng=np.random.default_rng(seed),
+                          parallel=parallel)
         table["boot_pvalue"] = [float(np.mean(boot[:, j] <= raw[s]))
                                 for j, s in enumerate(("Gt", "Ga", "Pt", "Pa"))]
         note += f"; bootstrap p-values from {bootstrap} replications resampling whole dates"
