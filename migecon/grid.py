@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from migecon.errors import EstimationWarning, MigeconError, SpecificationError
-from migecon.parallel import Parallel, map_tasks, resolve
+from migecon.parallel import Parallel, map_tasks, progress_bar, resolve
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -301,7 +301,8 @@ def specification_grid(
         store = _Checkpoint(Path(checkpoint), signature)
         done = store.read()
     todo = [t for t in tasks if t.key not in done]
-    bar = _progress(len(tasks), len(tasks) - len(todo), progress)
+    bar = progress_bar(len(tasks), progress, "specifications", unit="fit",
+                       initial=len(tasks) - len(todo))
 
     def record(i: int, out: tuple[list[dict[str, Any]], list[dict[str, Any] | None]]) -> None:
         done[todo[i].key] = out
@@ -497,20 +498,3 @@ def _assemble(tasks: list[_Task],
             EstimationWarning, stacklevel=3)
     return SpecificationGrid(table=table, results=results, treatment=treatment, backend=backend,
                              resumed=resumed, dimensions=dimensions)
-
-
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _progress(total: int, initial: int, show: bool) -> Any:
-    if not show:
-        return _NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, initial=initial, desc="specifications", unit="fit", leave=False)
-

@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from migecon.errors import MissingDependencyError, SpecificationError
 
-__all__ = ["Backend", "map_tasks", "resolve"]
+__all__ = ["Backend", "map_tasks", "progress_bar", "resolve"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -210,3 +210,22 @@ class _Call:
 
     def __call__(self, task: Any) -> Any:
         return self.func(task)
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def progress_bar(total: int, show: bool, desc: str, *, unit: str = "it",
+                 initial: int = 0) -> Any:
+    """A tqdm bar over repeated tasks, or an object with the same two methods that shows
+    nothing (``update(n)``, ``close()``)."""
+    if not show:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, desc=desc, unit=unit, leave=False)

@@ -514,7 +514,7 @@ def monte_carlo(
         raise SpecificationError(f"reps must be a positive integer; got {reps}")
     if not 0 < level < 1:
         raise SpecificationError(f"level must be between 0 and 1; got {level}")
-    from migecon.parallel import map_tasks, resolve
+    from migecon.parallel import map_tasks, progress_bar, resolve
 
     backend = resolve(parallel, n_jobs=n_jobs)
     start = time.perf_counter()
@@ -523,7 +523,7 @@ def monte_carlo(
     workers = backend.workers
     size = chunk_size or max(1, math.ceil(reps / (4 * max(workers, 1))))
     chunks = [indexed[i:i + size] for i in range(0, reps, size)]
-    bar = _progress(reps, progress, f"{type(dgp).__name__}")
+    bar = progress_bar(reps, progress, f"{type(dgp).__name__}", unit="rep")
     try:
         results = map_tasks(_ChunkRunner(dgp, dict(estimators), level), chunks,
                             backend=backend,
@@ -567,22 +567,6 @@ def _warn_problems(prob: pd.DataFrame, reps: int) -> None:
         "estimation failed in some replications (left out of the summary): "
         + ", ".join(f"{k}: {v} of {reps}" for k, v in counts.items())
         + f"; first error: {first}", EstimationWarning, stacklevel=3)
-
-
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _progress(total: int, show: bool, desc: str) -> Any:
-    if not show:
-        return _NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=desc, unit="rep", leave=False)
 
 
 # ---------------------------------------------------------------- figure
